@@ -1,0 +1,3 @@
+export * from "./eventually.js";
+export * from "./externalServices.js";
+export * from "./freePort.js";
