@@ -1,1 +1,10 @@
-export {};
+export * from "./apiServer.js";
+export * from "./dynamicService.js";
+export * from "./kindDefinition.js";
+export * from "./kindRules.js";
+export * from "./mergePatch.js";
+export * from "./resourceApi.js";
+export * from "./schemaCheck.js";
+export * from "./serviceRegistration.js";
+export * from "./threeWayApply.js";
+export * from "./typedService.js";

@@ -1,1 +1,3 @@
-export {};
+export * from "./clientError.js";
+export * from "./resourceClient.js";
+export * from "./transport.js";

@@ -1,1 +1,12 @@
-export {};
+export * from "./backoff.js";
+export * from "./controller.js";
+export * from "./enqueue.js";
+export * from "./informer.js";
+export * from "./leaderElection.js";
+export * from "./lease.js";
+export * from "./listWatcher.js";
+export * from "./manager.js";
+export * from "./metrics.js";
+export * from "./redisLease.js";
+export * from "./testing.js";
+export * from "./workQueue.js";
