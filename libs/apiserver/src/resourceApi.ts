@@ -18,6 +18,7 @@ import { apiVersionOf, collectionOf, type KindDefinition } from "./kindDefinitio
 import { applyMergePatch } from "./mergePatch.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./objectMetaRules.js";
 import { checkAgainstSchema } from "./schemaCheck.js";
+import { stableJson } from "./stableJson.js";
 import { threeWayPatch } from "./threeWayApply.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
@@ -65,7 +66,7 @@ function randomSuffix(): string {
 /** Everything but metadata and status: what a spec change means for `generation`. */
 function contentOf(obj: ApiObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
-  return JSON.stringify(rest);
+  return stableJson(rest);
 }
 
 function setStatus(obj: ApiObject, status: unknown): void {
@@ -310,7 +311,7 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     const storeName = this.storeName(old.metadata.namespace, old.metadata.name!);
     const expected = Number(old.metadata.resourceVersion);
-    if (JSON.stringify(obj) === JSON.stringify(old)) return old;
+    if (stableJson(obj) === stableJson(old)) return old;
     try {
       if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
         const rec = await this.store.delete(this.collection, storeName, expected);

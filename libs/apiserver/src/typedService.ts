@@ -86,7 +86,9 @@ export function typedService(api: ResourceApi): ServiceRegistration {
     if (!handler) throw new Error(`${service.typeName}.${method.name} has no generic handler`);
     impl[method.localName] = handler;
   }
-  return { service, impl };
+  // Generic handlers cannot name each kind's message types; the method descriptors they were
+  // looked up by guarantee the shapes at run time.
+  return { service, impl: impl as unknown as ServiceRegistration["impl"] };
 }
 
 function methodOf(methods: readonly DescMethod[], name: string): DescMethod {

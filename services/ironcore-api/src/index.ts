@@ -1,1 +1,2 @@
-export {};
+export * from "./kindDefinitions.js";
+export * from "./server.js";
