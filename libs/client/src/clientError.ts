@@ -1,5 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ApiError, type FieldError } from "@ironcore-ts/apimachinery";
+import { BadRequestSchema } from "@ironcore-ts/gen/google/rpc/error_details_pb.js";
 
 /**
  * Turns a failed call into the ApiError the server threw: same reason (from the gRPC code),
@@ -7,17 +8,9 @@ import { ApiError, type FieldError } from "@ironcore-ts/apimachinery";
  */
 export function toApiError(err: unknown): ApiError | unknown {
   if (!(err instanceof ConnectError)) return err;
-  const causes: FieldError[] = [];
-  for (const detail of err.details) {
-    if ("type" in detail && detail.type === "google.rpc.BadRequest" && "debug" in detail) {
-      const debug = detail.debug as
-        | { fieldViolations?: Array<{ field?: string; description?: string }> }
-        | undefined;
-      for (const v of debug?.fieldViolations ?? []) {
-        causes.push({ path: v.field ?? "", type: "Invalid", detail: v.description });
-      }
-    }
-  }
+  const causes: FieldError[] = err.findDetails(BadRequestSchema).flatMap((b) =>
+    b.fieldViolations.map((v): FieldError => ({ path: v.field, type: "Invalid", detail: v.description })),
+  );
   return ApiError.fromCode(err.code === Code.Unknown ? 2 : err.code, err.rawMessage, causes);
 }
 
