@@ -1,1 +1,16 @@
-export {};
+export * from "./abortable.js";
+export * from "./callRecorder.js";
+export * from "./connectInterceptor.js";
+export * from "./envConfig.js";
+export * from "./fieldViolations.js";
+export * from "./grpcErrors.js";
+export * from "./grpcHandlers.js";
+export * from "./grpcServer.js";
+export * from "./health.js";
+export * from "./httpServer.js";
+export * from "./logger.js";
+export * from "./metrics.js";
+export * from "./reflection.js";
+export * from "./serviceDefinition.js";
+export * from "./shutdown.js";
+export * from "./startService.js";
