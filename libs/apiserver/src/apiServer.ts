@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { dynamicService } from "./dynamicService.js";
 import { GarbageCollector } from "./garbageCollector.js";
 import { apiVersionOf, type KindDefinition } from "./kindDefinition.js";
+import { LocalClient } from "./localClient.js";
 import { ResourceApi } from "./resourceApi.js";
 import type { ServiceRegistration } from "./serviceRegistration.js";
 import { typedService } from "./typedService.js";
@@ -25,6 +26,8 @@ export class ApiServer {
   private readonly apis = new Map<string, ResourceApi>();
   readonly garbageCollector: GarbageCollector;
   private readonly abort = new AbortController();
+  /** This server as an ObjectClient, for in-process controllers and admission hooks. */
+  readonly client: LocalClient = new LocalClient(this);
 
   constructor(options: ApiServerOptions) {
     this.definitions = options.kinds as readonly KindDefinition[];
@@ -32,6 +35,7 @@ export class ApiServer {
       const api = new ResourceApi(options.store, def);
       this.apis.set(`${apiVersionOf(def)}/${def.kind}`, api);
       api.orphanDependents = (owner) => this.orphanDependents(owner);
+      api.admissionContext = { client: this.client };
     }
     this.garbageCollector = new GarbageCollector(
       [...this.apis.values()],

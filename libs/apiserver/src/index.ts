@@ -2,6 +2,7 @@ export * from "./apiServer.js";
 export * from "./dynamicService.js";
 export * from "./kindDefinition.js";
 export * from "./kindRules.js";
+export * from "./localClient.js";
 export * from "./mergePatch.js";
 export * from "./resourceApi.js";
 export * from "./schemaCheck.js";

@@ -14,7 +14,7 @@ import {
   selectorMatches,
 } from "@ironcore-ts/apimachinery";
 import type { Store, StoreRecord } from "@ironcore-ts/store";
-import { apiVersionOf, collectionOf, type KindDefinition } from "./kindDefinition.js";
+import { type AdmissionContext, apiVersionOf, collectionOf, type KindDefinition } from "./kindDefinition.js";
 import { applyMergePatch } from "./mergePatch.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./objectMetaRules.js";
 import { checkAgainstSchema } from "./schemaCheck.js";
@@ -88,6 +88,8 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
   readonly collection: string;
   /** Set by the ApiServer: handles Orphan propagation before an owner goes. */
   orphanDependents?: OrphanPolicyHook;
+  /** Set by the ApiServer: what admission hooks get to reach other objects. */
+  admissionContext?: AdmissionContext;
 
   constructor(
     private readonly store: Store,
@@ -263,6 +265,9 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     delete meta.deletionTimestamp;
     if (this.def.hasStatus) delete obj.status;
     this.validateWrite(obj);
+    const admission = this.def.admission;
+    const ctx = this.context();
+    await admission?.beforeCreate?.(obj, ctx);
     try {
       const rec = await this.store.create(
         this.collection,
@@ -272,8 +277,16 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
       obj.metadata.resourceVersion = String(rec.resourceVersion);
       return obj;
     } catch (err) {
+      await admission?.onCreateFailed?.(obj, ctx);
       this.rethrow(err, meta.name!);
     }
+  }
+
+  private context(): AdmissionContext {
+    if (!this.admissionContext) {
+      throw new Error(`${this.def.kind}: admission context not set (create the API through an ApiServer)`);
+    }
+    return this.admissionContext;
   }
 
   /** Replaces everything but status and system metadata. */
@@ -303,7 +316,16 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     }
     this.validateWrite(obj, old);
     if (contentOf(obj) !== contentOf(old)) meta.generation = (old.metadata.generation ?? 1) + 1;
-    return this.write(old, obj);
+    const admission = this.def.admission;
+    if (!admission?.beforeUpdate) return this.write(old, obj);
+    const ctx = this.context();
+    await admission.beforeUpdate(obj, old, ctx);
+    try {
+      return await this.write(old, obj);
+    } catch (err) {
+      await admission.onUpdateFailed?.(obj, old, ctx);
+      throw err;
+    }
   }
 
   /** Writes `obj` over `old` (at old's version), or deletes it if its last finalizer went. */
@@ -316,13 +338,27 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
       if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
         const rec = await this.store.delete(this.collection, storeName, expected);
         obj.metadata.resourceVersion = String(rec.resourceVersion);
+        await this.afterWrite(() => this.def.admission?.afterDelete?.(obj, this.context()));
         return obj;
       }
       const rec = await this.store.update(this.collection, storeName, this.encode(obj), expected);
       obj.metadata.resourceVersion = String(rec.resourceVersion);
+      await this.afterWrite(() => this.def.admission?.afterUpdate?.(obj, old, this.context()));
       return obj;
     } catch (err) {
       this.rethrow(err, old.metadata.name!);
+    }
+  }
+
+  /**
+   * Release hooks run after the write is durable; their failure must not fail the write the
+   * client already got, and the kind's garbage collectors reconcile what they leave behind.
+   */
+  private async afterWrite(hook: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await hook();
+    } catch {
+      // Deliberately ignored: see above.
     }
   }
 

@@ -8,9 +8,11 @@ import { BadRequestSchema } from "@ironcore-ts/gen/google/rpc/error_details_pb.j
  */
 export function toApiError(err: unknown): ApiError | unknown {
   if (!(err instanceof ConnectError)) return err;
-  const causes: FieldError[] = err.findDetails(BadRequestSchema).flatMap((b) =>
-    b.fieldViolations.map((v): FieldError => ({ path: v.field, type: "Invalid", detail: v.description })),
-  );
+  const causes: FieldError[] = err
+    .findDetails(BadRequestSchema)
+    .flatMap((b) =>
+      b.fieldViolations.map((v): FieldError => ({ path: v.field, type: "Invalid", detail: v.description })),
+    );
   return ApiError.fromCode(err.code === Code.Unknown ? 2 : err.code, err.rawMessage, causes);
 }
 

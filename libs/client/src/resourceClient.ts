@@ -4,14 +4,8 @@ import { type Client, createClient } from "@connectrpc/connect";
 import type { ApiObject } from "@ironcore-ts/apimachinery";
 import { type ResourceKind, ResourceService } from "@ironcore-ts/gen/ironcore/api/v1/resource_pb.js";
 import { call, toApiError } from "./clientError.js";
+import type { KindRef, ObjectClient, ObjectEventType } from "./objectClient.js";
 import { grpcTransport } from "./transport.js";
-
-export type ResourceEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
-
-export interface KindRef {
-  apiVersion: string;
-  kind: string;
-}
 
 const asObject = (s: JsonObject | undefined) => (s ?? { metadata: {} }) as unknown as ApiObject;
 const fromStruct = (s: Struct) => toJson(StructSchema, s) as unknown as ApiObject;
@@ -21,7 +15,7 @@ const asJson = (o: ApiObject) => o as unknown as JsonObject;
  * The dynamic client of an API server (ironcore.api.v1.ResourceService): any kind, objects as
  * JSON, errors as ApiErrors. What ironcorectl and the cross-service controllers use.
  */
-export class ResourceClient {
+export class ResourceClient implements ObjectClient {
   readonly raw: Client<typeof ResourceService>;
   private kindsCache?: Promise<ResourceKind[]>;
 
@@ -107,7 +101,7 @@ export class ResourceClient {
       resourceVersion?: string;
       signal?: AbortSignal;
     } = {},
-  ): AsyncGenerator<{ type: ResourceEventType; object: T }> {
+  ): AsyncGenerator<{ type: ObjectEventType; object: T }> {
     try {
       const stream = this.raw.watch(
         {
@@ -119,7 +113,7 @@ export class ResourceClient {
         { signal: options.signal },
       );
       for await (const ev of stream) {
-        yield { type: ev.type as ResourceEventType, object: asObject(ev.object) as T };
+        yield { type: ev.type as ObjectEventType, object: asObject(ev.object) as T };
       }
     } catch (err) {
       if (options.signal?.aborted) return;
