@@ -8,8 +8,6 @@ import {
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import { service as healthService } from "grpc-health-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CountRequestSchema,
   type CountResponse,
@@ -18,6 +16,8 @@ import {
   type EchoResponse,
   EchoResponseSchema,
 } from "@ironcore-ts/gen/ironcore/testing/v1/echo_pb.js";
+import { service as healthService } from "grpc-health-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEchoImpl, EchoService, invalidEcho } from "./echoFixture.js";
 import { fieldViolationsOf } from "./fieldViolations.js";
 import { BadRequestSchema } from "./generatedProtos.js";

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { DescService } from "@bufbuild/protobuf";
@@ -66,6 +67,8 @@ export async function startService<const S extends readonly DescService[]>(
   );
   const recorder = createCallRecorder(logger, grpcMetrics(registry));
   const shutdown = new AbortController();
+  // Every in-flight call listens on this signal; hundreds at once are normal, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const health = new Health();
 
   const grpcSide = await startGrpcServer({
