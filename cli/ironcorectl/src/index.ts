@@ -1,1 +1,2 @@
-export {};
+export type { CliIO } from "./cliIo.js";
+export { commands, runCli } from "./main.js";

@@ -258,7 +258,10 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
       ]);
     }
     if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
-    meta.namespace = this.namespaceOf(meta.namespace);
+    const namespace = this.namespaceOf(meta.namespace);
+    // Cluster-scoped objects have no namespace key at all: `undefined` is not JSON.
+    if (namespace) meta.namespace = namespace;
+    else delete meta.namespace;
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     meta.generation = 1;
@@ -304,7 +307,8 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     }
     const meta = obj.metadata;
     meta.name = old.metadata.name;
-    meta.namespace = old.metadata.namespace;
+    if (old.metadata.namespace) meta.namespace = old.metadata.namespace;
+    else delete meta.namespace;
     meta.uid = old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     meta.generation = old.metadata.generation;
