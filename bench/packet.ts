@@ -61,22 +61,28 @@ function resetTtl(f: Frame): void {
 
 let sink = 0; // keeps results observable so nothing is optimised away
 
+/**
+ * Runs `body` `iterations` times, 5 rounds after a warm-up, and reports the best round. Time is CPU
+ * time of this process (user + system), not wall time: on a shared host the wall clock also counts
+ * the time other processes hold the core, which says nothing about the library.
+ */
 function run(name: string, iterations: number, body: (i: number) => void): number {
   for (let i = 0; i < Math.min(iterations, 200_000); i++) body(i); // warm up the JIT
-  const samples: number[] = [];
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let r = 0; r < 5; r++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) body(i);
-    const ns = Number(process.hrtime.bigint() - t0);
-    samples.push(ns / iterations);
+    wall.push(Number(process.hrtime.bigint() - t0) / iterations);
+    const c = process.cpuUsage(c0);
+    cpu.push(((c.user + c.system) * 1000) / iterations);
   }
-  samples.sort((a, b) => a - b);
-  // Best of 5 is the least disturbed by other processes; the median shows how noisy the host is.
-  const best = samples[0]!;
-  const median = samples[2]!;
+  const best = Math.min(...cpu);
+  const bestWall = Math.min(...wall);
   console.log(
     `${name.padEnd(58)} ${(1000 / best).toFixed(2).padStart(6)} Mpps ${best.toFixed(0).padStart(5)} ns/pkt` +
-      `   (median ${(1000 / median).toFixed(2)} Mpps)`,
+      `   (wall: ${(1000 / bestWall).toFixed(2)} Mpps)`,
   );
   return best;
 }
