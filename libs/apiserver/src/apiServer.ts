@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ApiObject } from "@ironcore-ts/apimachinery";
 import { errors } from "@ironcore-ts/apimachinery";
 import type { Store } from "@ironcore-ts/store";
@@ -30,6 +31,8 @@ export class ApiServer {
   readonly client: LocalClient = new LocalClient(this);
 
   constructor(options: ApiServerOptions) {
+    // One watch per kind (garbage collector) listens on this signal: not a leak.
+    setMaxListeners(0, this.abort.signal);
     this.definitions = options.kinds as readonly KindDefinition[];
     for (const def of this.definitions) {
       const api = new ResourceApi(options.store, def);

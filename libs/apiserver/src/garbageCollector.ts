@@ -44,7 +44,10 @@ export class GarbageCollector {
     });
     await ready;
     this.synced = true;
-    for (const uid of this.objects.keys()) this.schedule(uid);
+    // Only dependents can be garbage: objects with (served) owners none of which is alive.
+    for (const [uid, tracked] of this.objects) {
+      if (this.isOrphanCandidate(tracked)) this.schedule(uid);
+    }
   }
 
   /** Resolves once no check is pending: for tests and orderly shutdown. */
@@ -105,7 +108,11 @@ export class GarbageCollector {
       }
       set.add(uid);
     }
-    if (ownerUids.length > 0 && !ownerUids.some((o) => this.live.has(o))) this.schedule(uid);
+    if (this.isOrphanCandidate({ ownerUids })) this.schedule(uid);
+  }
+
+  private isOrphanCandidate(tracked: Pick<Tracked, "ownerUids">): boolean {
+    return tracked.ownerUids.length > 0 && !tracked.ownerUids.some((o) => this.live.has(o));
   }
 
   private forget(obj: ApiObject): void {
@@ -153,7 +160,11 @@ export class GarbageCollector {
       throw err;
     });
     if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestamp) return;
-    for (const ref of current.metadata.ownerReferences ?? []) {
+    const refs = current.metadata.ownerReferences ?? [];
+    // An object without owners is nobody's dependent; one with an owner of a kind this server
+    // does not serve cannot be judged here. Neither is ever collected.
+    if (refs.length === 0) return;
+    for (const ref of refs) {
       const ownerApi = this.apiFor(ref.apiVersion, ref.kind);
       if (!ownerApi) return;
       const owner = await ownerApi

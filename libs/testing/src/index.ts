@@ -1,3 +1,4 @@
 export * from "./eventually.js";
 export * from "./externalServices.js";
 export * from "./freePort.js";
+export * from "./reflectionClient.js";
