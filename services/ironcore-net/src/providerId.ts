@@ -1,0 +1,62 @@
+/**
+ * Provider IDs of apinet objects (reference ironcore-net.md section 6), written into the ironcore
+ * objects' `spec.providerID`:
+ *   Network:          ironcore-net://<namespace>/<name>/<id>/<uid>
+ *   NetworkInterface: ironcore-net://<namespace>/<name>/<node>/<uid>
+ */
+import { isDNS1123Subdomain } from "@ironcore-ts/apimachinery";
+
+export const providerIDPrefix = "ironcore-net://";
+
+export interface NetworkProviderID {
+  namespace: string;
+  name: string;
+  /** The VNI, decimal, as in the Network's spec.id. */
+  id: string;
+  uid: string;
+}
+
+export interface NetworkInterfaceProviderID {
+  namespace: string;
+  name: string;
+  /** The apinet Node, e.g. `local.node1`. */
+  node: string;
+  uid: string;
+}
+
+export function formatNetworkProviderID(p: NetworkProviderID): string {
+  return `${providerIDPrefix}${p.namespace}/${p.name}/${p.id}/${p.uid}`;
+}
+
+export function formatNetworkInterfaceProviderID(p: NetworkInterfaceProviderID): string {
+  return `${providerIDPrefix}${p.namespace}/${p.name}/${p.node}/${p.uid}`;
+}
+
+/**
+ * Upstream parsing: the prefix is stripped if present (a missing prefix is tolerated), the rest
+ * split on `/` into at most 5 parts, of which there must be exactly 4.
+ */
+function splitProviderID(text: string): [string, string, string, string] {
+  const rest = text.startsWith(providerIDPrefix) ? text.slice(providerIDPrefix.length) : text;
+  const parts = rest.split("/");
+  // Go's SplitN(s, "/", 5): a fifth part keeps the remainder, so "more than 4" is all we check.
+  if (parts.length !== 4) {
+    throw new Error(`invalid provider ID ${JSON.stringify(text)}: expected <namespace>/<name>/<x>/<uid>`);
+  }
+  return parts as [string, string, string, string];
+}
+
+export function parseNetworkProviderID(text: string): NetworkProviderID {
+  const [namespace, name, id, uid] = splitProviderID(text);
+  return { namespace, name, id, uid };
+}
+
+export function parseNetworkInterfaceProviderID(text: string): NetworkInterfaceProviderID {
+  const [namespace, name, node, uid] = splitProviderID(text);
+  if (!isDNS1123Subdomain(node)) {
+    throw new Error(
+      `invalid provider ID ${JSON.stringify(text)}: node ${JSON.stringify(node)} is not a DNS subdomain`,
+    );
+  }
+  return { namespace, name, node, uid };
+}

@@ -1,0 +1,214 @@
+/**
+ * Field checks shared by the apinet kinds: names, references, IP families and literals,
+ * protocols and ports, template metadata, immutability. Each returns every problem it finds as
+ * FieldErrors (never throws), so a kind's validate can concatenate them.
+ *
+ * TODO(libs): duplicate of services/ironcore-api/src/validation/fields.ts (validateConditions
+ * and validateIPFamilyList left out). Generic; move both copies into a shared lib.
+ */
+import {
+  type ApiObject,
+  type FieldError,
+  FieldPath,
+  type LabelSelector,
+  validateDNSLabel,
+  validateDNSSubdomain,
+  validateLabelSelector,
+  validateLabels,
+  validateQualifiedName,
+} from "@ironcore-ts/apimachinery";
+import type { LabelSelectorJson, ObjectMetaJson } from "@ironcore-ts/gen/ironcore/meta/v1/meta_pb.js";
+import { ipFamilies, isIPFamily, parseIP, parsePrefix } from "./ip.js";
+
+/** How a kind's names (and names that refer to it) are checked. */
+export type NameRule = "DNSLabel" | "DNSSubdomain";
+
+export function validateNameWith(rule: NameRule, value: string, path: FieldPath): FieldError[] {
+  return rule === "DNSLabel" ? validateDNSLabel(value, path) : validateDNSSubdomain(value, path);
+}
+
+/**
+ * The per-kind format of `metadata.name`. Whether a name is present at all, and labels,
+ * annotations, namespace and owner references, are checked for every kind by the generic server
+ * (libs/apiserver objectMetaRules), so they are not repeated here.
+ */
+export function validateObjectName(obj: ApiObject, rule: NameRule): FieldError[] {
+  const name = obj.metadata?.name;
+  if (!name) return [];
+  return validateNameWith(rule, name, FieldPath.root("metadata").child("name"));
+}
+
+/** A `{name}` reference: name required (when the ref is) and in the referenced kind's format. */
+export function validateLocalRef(
+  ref: { name?: string } | undefined,
+  path: FieldPath,
+  rule: NameRule,
+  required: boolean,
+): FieldError[] {
+  if (!ref) return required ? [path.required()] : [];
+  if (!ref.name) return [path.child("name").required()];
+  return validateNameWith(rule, ref.name, path.child("name"));
+}
+
+/** An enum-like string: required (when asked) and one of the supported values. */
+export function validateEnum(
+  value: string | undefined,
+  supported: readonly string[],
+  path: FieldPath,
+  required = true,
+): FieldError[] {
+  if (!value)
+    return required ? [path.required(`supported values: ${supported.map((s) => `"${s}"`).join(", ")}`)] : [];
+  return supported.includes(value) ? [] : [path.notSupported(value, supported)];
+}
+
+export function validateIPFamily(value: string | undefined, path: FieldPath, required = true): FieldError[] {
+  return validateEnum(value, ipFamilies, path, required);
+}
+
+/** A literal IP, optionally of a given family (`expected` undefined: any family). */
+export function validateIPLiteral(
+  value: string,
+  expected: string | undefined,
+  path: FieldPath,
+): FieldError[] {
+  const ip = parseIP(value);
+  if (!ip) return [path.invalid(value, "must be a valid IP address")];
+  if (expected !== undefined && isIPFamily(expected) && ip.family !== expected) {
+    return [path.invalid(value, `expected IP family ${expected} but got ${ip.family}`)];
+  }
+  return [];
+}
+
+/** A literal prefix (CIDR), optionally of a given family. */
+export function validatePrefixLiteral(
+  value: string,
+  expected: string | undefined,
+  path: FieldPath,
+): FieldError[] {
+  const p = parsePrefix(value);
+  if (!p) return [path.invalid(value, "must be a valid IP prefix (CIDR), e.g. 10.0.0.0/24")];
+  if (expected !== undefined && isIPFamily(expected) && p.family !== expected) {
+    return [path.invalid(value, `expected IP family ${expected} but got ${p.family}`)];
+  }
+  return [];
+}
+
+export const protocols = ["TCP", "UDP", "SCTP"] as const;
+
+export function validateProtocol(value: string | undefined, path: FieldPath): FieldError[] {
+  return validateEnum(value, protocols, path, false);
+}
+
+export function validatePortNumber(value: number | undefined, path: FieldPath): FieldError[] {
+  const n = value ?? 0;
+  if (Number.isInteger(n) && n >= 1 && n <= 65535) return [];
+  return [path.invalid(n, "must be between 1 and 65535, inclusive")];
+}
+
+/** `metav1.LabelSelector` in its proto JSON form (operator is a plain string there). */
+export function validateSelector(selector: LabelSelectorJson | undefined, path: FieldPath): FieldError[] {
+  // LabelSelector (apimachinery) is assignable to the JSON type, so the cast is a narrowing one;
+  // validateLabelSelector reports an unknown operator itself.
+  return validateLabelSelector(selector as LabelSelector | undefined, path);
+}
+
+/** Annotation keys follow label key rules; values are free-form (total size bounded). */
+const maxAnnotationsBytes = 256 * 1024;
+
+export function validateAnnotations(
+  annotations: Record<string, string> | undefined,
+  path: FieldPath,
+): FieldError[] {
+  const errs: FieldError[] = [];
+  let size = 0;
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    errs.push(...validateQualifiedName(k, path.key(k)));
+    size += k.length + v.length;
+  }
+  if (size > maxAnnotationsBytes) errs.push(path.tooLong(size, maxAnnotationsBytes));
+  return errs;
+}
+
+const templateMetaForbidden: readonly (keyof ObjectMetaJson)[] = [
+  "name",
+  "generateName",
+  "namespace",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "ownerReferences",
+  "finalizers",
+];
+
+/**
+ * Metadata of an ephemeral object's template: only labels and annotations; the controller that
+ * creates the object chooses its name, namespace and owner.
+ */
+export function validateTemplateMetadata(
+  meta: ObjectMetaJson | undefined,
+  path: FieldPath,
+  what: string,
+): FieldError[] {
+  if (!meta) return [];
+  const errs = [
+    ...validateLabels(meta.labels, path.child("labels")),
+    ...validateAnnotations(meta.annotations, path.child("annotations")),
+  ];
+  for (const field of templateMetaForbidden) {
+    const v = meta[field];
+    const set = Array.isArray(v) ? v.length > 0 : v !== undefined && v !== "" && v !== 0;
+    if (set) errs.push(path.child(field).forbidden(`cannot be set for ${what}`));
+  }
+  return errs;
+}
+
+/** Structural equality of JSON values (key order ignored; absent and undefined are the same). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  for (const k of keys) {
+    if (!jsonEqual(ra[k], rb[k])) return false;
+  }
+  return true;
+}
+
+/** An immutable field: any change (including setting or clearing it) is refused. */
+export function validateImmutable(value: unknown, old: unknown, path: FieldPath): FieldError[] {
+  return jsonEqual(value, old) ? [] : [path.immutable(value)];
+}
+
+/**
+ * A set-once field: may go from unset to set, never change or be cleared afterwards.
+ * `isSet` decides what counts as set (e.g. a non-empty string).
+ */
+export function validateSetOnce(
+  value: unknown,
+  old: unknown,
+  path: FieldPath,
+  isSet: (v: unknown) => boolean = (v) => v !== undefined && v !== "",
+): FieldError[] {
+  if (!isSet(old) || jsonEqual(value, old)) return [];
+  return [{ ...path.immutable(value), detail: "field is immutable once set" }];
+}
+
+/** Collects `Duplicate` errors for values seen before (empty values are skipped). */
+export class DuplicateTracker {
+  private readonly seen = new Set<string>();
+
+  check(value: string | undefined, path: FieldPath): FieldError[] {
+    if (!value) return [];
+    if (this.seen.has(value)) return [path.duplicate(value)];
+    this.seen.add(value);
+    return [];
+  }
+}
