@@ -87,6 +87,25 @@ async function main(): Promise<void> {
       ports: [7443, 7080],
       summary: "gRPC 127.0.0.1:7443 · Connect/HTTP 127.0.0.1:7080 (/metrics, /healthz)",
     },
+    {
+      name: "ironcore-net",
+      entry: "services/ironcore-net/src/main.ts",
+      env: { ...storeEnv },
+      ports: [7444, 7081],
+      summary: "gRPC 127.0.0.1:7444 · Connect/HTTP 127.0.0.1:7081",
+    },
+    ...[1, 2].map((node) => ({
+      name: `dpservice-${node}`,
+      entry: "services/dpservice/src/main.ts",
+      env: {
+        DPSERVICE_NODE_NAME: `node${node}`,
+        DPSERVICE_GRPC_PORT: String(1336 + node),
+        DPSERVICE_HTTP_PORT: String(1379 + node),
+        DPSERVICE_UNDERLAY_PREFIX: `fc00:${node}::/64`,
+      },
+      ports: [1336 + node, 1379 + node],
+      summary: `dpdkironcore.v1 gRPC 127.0.0.1:${1336 + node} · HTTP 127.0.0.1:${1379 + node} (node${node}, underlay fc00:${node}::/64)`,
+    })),
   ];
 
   process.stdout.write(`ironcore-ts: starting ${services.length} service(s) with ${storeText}\n`);

@@ -39,7 +39,9 @@ describe("createLogger", () => {
     const text = out.lines.join("\n");
     expect(text).toContain("DEBUG");
     expect(text).toContain("listening");
-    expect(text).toContain("port: 7443");
+    expect(text).toMatch(/"port":\s*7443/);
+    // One event, one line: several services' logs stay readable side by side under `npm start`.
+    expect(out.lines.filter((l) => l.trim() !== "")).toHaveLength(1);
     expect(() => JSON.parse(out.lines[0]!)).toThrow();
   });
 

@@ -29,7 +29,10 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       sync: true,
       colorize: options.destination === undefined && process.stdout.isTTY === true,
       translateTime: "SYS:HH:MM:ss.l",
-      ignore: "pid,hostname",
+      // The service name is already the line prefix under `npm start`; one line per event keeps
+      // several services' logs readable side by side.
+      ignore: "pid,hostname,service",
+      singleLine: true,
       destination: options.destination ?? 1,
     });
     return pino({ level, base }, stream);
