@@ -16,6 +16,8 @@ export async function startTestServer(): Promise<TestServer> {
   const api = await startIronCoreApi({
     grpcPort: 0,
     httpPort: 0,
+    // The CLI tests assert exactly what the CLI did; controllers would add their own writes.
+    controllers: false,
     logger: createLogger("ironcore-api", { level: "silent", format: "json" }),
   });
   return {

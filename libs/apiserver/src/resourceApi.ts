@@ -272,13 +272,10 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     const ctx = this.context();
     await admission?.beforeCreate?.(obj, ctx);
     try {
-      const rec = await this.store.create(
-        this.collection,
-        this.storeName(meta.namespace, meta.name!),
-        this.encode(obj),
-      );
-      obj.metadata.resourceVersion = String(rec.resourceVersion);
-      return obj;
+      const value = this.encode(obj);
+      const rec = await this.store.create(this.collection, this.storeName(meta.namespace, meta.name!), value);
+      // What was stored, not what hooks left in memory (an `undefined` member is not JSON).
+      return this.decode({ ...rec, value });
     } catch (err) {
       await admission?.onCreateFailed?.(obj, ctx);
       this.rethrow(err, meta.name!);
@@ -341,14 +338,15 @@ export class ResourceApi<T extends ApiObject = ApiObject> {
     try {
       if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).length === 0) {
         const rec = await this.store.delete(this.collection, storeName, expected);
-        obj.metadata.resourceVersion = String(rec.resourceVersion);
-        await this.afterWrite(() => this.def.admission?.afterDelete?.(obj, this.context()));
-        return obj;
+        const deleted = this.decode({ ...rec, value: this.encode(obj) });
+        await this.afterWrite(() => this.def.admission?.afterDelete?.(deleted, this.context()));
+        return deleted;
       }
-      const rec = await this.store.update(this.collection, storeName, this.encode(obj), expected);
-      obj.metadata.resourceVersion = String(rec.resourceVersion);
-      await this.afterWrite(() => this.def.admission?.afterUpdate?.(obj, old, this.context()));
-      return obj;
+      const value = this.encode(obj);
+      const rec = await this.store.update(this.collection, storeName, value, expected);
+      const updated = this.decode({ ...rec, value });
+      await this.afterWrite(() => this.def.admission?.afterUpdate?.(updated, old, this.context()));
+      return updated;
     } catch (err) {
       this.rethrow(err, old.metadata.name!);
     }

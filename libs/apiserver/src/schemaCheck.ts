@@ -105,7 +105,8 @@ function checkMessage(v: Json, desc: DescMessage, path: FieldPath, errors: Field
       errors.push(fieldPath.unknown());
       continue;
     }
-    if (raw === null) continue;
+    // JSON null (and an in-process `undefined`) mean "not set", as in protobuf's JSON mapping.
+    if (raw === null || raw === undefined) continue;
     const checked = checkField(raw, field, fieldPath, errors);
     if (checked !== undefined) out[field.jsonName] = checked;
   }

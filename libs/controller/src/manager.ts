@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ApiObject } from "@ironcore-ts/apimachinery";
 import type { Logger } from "pino";
 import type { BackoffOptions } from "./backoff.js";
@@ -107,6 +108,8 @@ export class Manager {
   start(signal?: AbortSignal): Promise<void> {
     if (this.stopper) throw new Error("manager is already running");
     const stopper = new AbortController();
+    // Every informer and controller listens on it: many listeners are expected, not a leak.
+    setMaxListeners(0, stopper.signal);
     this.stopper = stopper;
     const onAbort = () => stopper.abort();
     if (signal?.aborted) stopper.abort();

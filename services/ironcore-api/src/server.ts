@@ -1,6 +1,8 @@
 import { ApiServer } from "@ironcore-ts/apiserver";
+import type { Lease } from "@ironcore-ts/controller";
 import { createLogger, type Logger, type RunningService, startService } from "@ironcore-ts/runtime";
 import { MemoryStore, type Store } from "@ironcore-ts/store";
+import { type IronCoreControllers, startIronCoreControllers } from "./controllers/index.js";
 import { ironcoreKinds } from "./kindDefinitions.js";
 
 export interface IronCoreApiOptions {
@@ -10,6 +12,14 @@ export interface IronCoreApiOptions {
   grpcPort?: number;
   httpPort?: number;
   logger?: Logger;
+  /**
+   * Run the ironcore controllers (ephemeral NICs/VIPs/prefixes, prefix allocation, load balancer
+   * routing, peering, network protection, release, scheduling) in this process. Default true;
+   * false serves the API only (e.g. tests of the API rules, or another process runs them).
+   */
+  controllers?: boolean;
+  /** With several replicas on one store: only the holder of this lease runs the controllers. */
+  lease?: Lease;
 }
 
 export interface RunningIronCoreApi {
@@ -18,6 +28,8 @@ export interface RunningIronCoreApi {
   /** host:port of the gRPC port, for clients. */
   grpcAddress: string;
   httpAddress: string;
+  /** The running controllers, unless started with `controllers: false`. */
+  controllers?: IronCoreControllers;
   stop(): Promise<void>;
 }
 
@@ -35,13 +47,26 @@ export async function startIronCoreApi(options: IronCoreApiOptions = {}): Promis
     http: { host, port: options.httpPort ?? 7080 },
     services: apiServer.services(),
   });
+  // After the garbage collector has synced (apiServer.start) and the API serves: the controllers
+  // talk to the API server in-process, through the same rules a remote client meets.
+  const controllers =
+    options.controllers === false
+      ? undefined
+      : startIronCoreControllers({
+          client: apiServer.client,
+          logger: logger.child({ component: "controllers" }),
+          leaderElection: options.lease ? { lease: options.lease } : undefined,
+        });
   const clientHost = host === "0.0.0.0" ? "127.0.0.1" : host;
   return {
     apiServer,
     service,
     grpcAddress: `${clientHost}:${service.grpcPort}`,
     httpAddress: `${clientHost}:${service.httpPort}`,
+    controllers,
     stop: async () => {
+      // Controllers first: their in-flight writes finish while the store is still open.
+      await controllers?.stop();
       await service.stop();
       apiServer.stop();
     },
