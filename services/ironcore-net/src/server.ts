@@ -7,6 +7,7 @@ import { Allocation } from "./allocation/allocation.js";
 import { apinetRefs } from "./apinet.js";
 import { type IronCoreNetConfig, type ResolvedConfig, resolveConfig } from "./config.js";
 import { addAllocationControllers } from "./controllers/allocationControllers.js";
+import { addNetworkControllers } from "./controllers/networkControllers.js";
 import { apinetKindDefinitions } from "./kindDefinitions.js";
 
 export interface IronCoreNetOptions {
@@ -26,6 +27,12 @@ export interface IronCoreNetOptions {
   lease?: Lease;
   /** false: serve the API without the controllers (tests that need hooks-only behaviour). */
   controllers?: boolean;
+  /**
+   * false: leave out the network controllers (NAT gateways and autoscaler, load balancer
+   * DaemonSets/Instances, policy rules) while keeping the allocation collectors: for tests that
+   * run those controllers themselves.
+   */
+  networkControllers?: boolean;
 }
 
 export interface RunningIronCoreNet {
@@ -84,6 +91,9 @@ export async function startIronCoreNet(options: IronCoreNetOptions = {}): Promis
       allocation.claims,
       logger.child({ component: "controllers" }),
     );
+    if (options.networkControllers !== false) {
+      addNetworkControllers(manager, apiServer.client, logger.child({ component: "controllers" }));
+    }
   }
   const managerDone = manager.start();
 

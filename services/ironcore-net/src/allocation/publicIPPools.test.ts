@@ -17,7 +17,14 @@ describe("PublicIPPools", () => {
     for (const ip of ["203.0.113.9", "203.0.113.14", "198.51.100.2", "2001:db8:ff::", "2001:db8:ff:ff::1"]) {
       expect(pools.contains(parseIP(ip)!)).toBe(true);
     }
-    for (const ip of ["203.0.113.8", "203.0.113.15", "198.51.100.3", "203.0.113.16", "2001:db8:100::1", "10.0.0.1"]) {
+    for (const ip of [
+      "203.0.113.8",
+      "203.0.113.15",
+      "198.51.100.3",
+      "203.0.113.16",
+      "2001:db8:100::1",
+      "10.0.0.1",
+    ]) {
       expect(pools.contains(parseIP(ip)!)).toBe(false);
     }
   });

@@ -43,7 +43,9 @@ export class PublicIPPools {
   ranges(family: IPFamily): Array<{ first: bigint; last: bigint }> {
     return this.byFamily[family].map((p) => {
       const { first, last } = prefixRange(p);
-      return family === "IPv4" && last - first >= 3n ? { first: first + 1n, last: last - 1n } : { first, last };
+      return family === "IPv4" && last - first >= 3n
+        ? { first: first + 1n, last: last - 1n }
+        : { first, last };
     });
   }
 

@@ -22,7 +22,7 @@ const statusPath = FieldPath.root("status");
 
 export const natGatewayRules: KindRules<NATGatewayObject> = {
   default(obj) {
-    defaultIPEntries(obj.spec?.ips);
+    defaultIPEntries(obj.spec?.ips, { withFamily: false });
   },
 
   validate(obj) {

@@ -14,11 +14,19 @@ export interface IPEntry {
 }
 
 /** Canonical addresses and the family derived from the address (upstream defaulting). */
-export function defaultIPEntries(entries: IPEntry[] | undefined): void {
+/**
+ * Canonical addresses, and the family derived from the address where the entry carries one
+ * (NIC publicIPs, LB ips); NATGateway entries have no family field: the gateway's family is theirs.
+ */
+export function defaultIPEntries(
+  entries: IPEntry[] | undefined,
+  options: { withFamily?: boolean } = {},
+): void {
+  const withFamily = options.withFamily ?? true;
   for (const e of entries ?? []) {
     if (e.ip) {
       e.ip = canonicalIP(e.ip) ?? e.ip;
-      e.ipFamily ||= ipFamilyOf(e.ip) ?? "";
+      if (withFamily) e.ipFamily ||= ipFamilyOf(e.ip) ?? "";
     }
   }
 }
