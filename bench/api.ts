@@ -32,6 +32,10 @@ const { values } = parseArgs({
     objects: { type: "string", default: "20000" },
     concurrency: { type: "string", default: "64" },
     "watch-events": { type: "string", default: "2000" },
+    // Run ironcore-api's controllers during the bench (they react to every Network created).
+    controllers: { type: "boolean", default: false },
+    // Write a CPU profile of the server process to this directory.
+    "cpu-prof": { type: "string" },
   },
 });
 const objects = Number(values.objects);
@@ -87,6 +91,7 @@ async function startServer(): Promise<{ child: ChildProcess; address: string }> 
         IRONCORE_API_PORT: String(grpcPort),
         IRONCORE_API_HTTP_PORT: String(httpPort),
         LOG_LEVEL: "warn",
+        IRONCORE_API_CONTROLLERS: String(values.controllers),
       },
       stdio: ["ignore", "inherit", "inherit"],
     },
@@ -183,6 +188,7 @@ async function main(): Promise<void> {
     const result = {
       bench: "ironcore-api",
       store: "redis",
+      controllers: values.controllers,
       concurrency,
       objects,
       create: summary(creates.latencies, creates.seconds),

@@ -20,6 +20,8 @@ const api = await startIronCoreApi({
   grpcPort: env.port("IRONCORE_API_PORT", 7443),
   httpPort: env.port("IRONCORE_API_HTTP_PORT", 7080),
   logger,
+  // false: serve the API only (run the controllers in another process, or benchmark the API).
+  controllers: env.bool("IRONCORE_API_CONTROLLERS", true),
   // Replicas on one Redis serve the API together; one of them (the lease holder) runs controllers.
   lease: leaseRedis
     ? new RedisLease({ redis: leaseRedis, key: `${keyPrefix}leader:controllers` })
