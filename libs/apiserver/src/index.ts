@@ -1,5 +1,6 @@
 export * from "./apiServer.js";
 export * from "./dynamicService.js";
+export * from "./fieldRules.js";
 export * from "./kindDefinition.js";
 export * from "./kindRules.js";
 export * from "./localClient.js";

@@ -38,10 +38,14 @@ export interface RouteBusOptions {
   origin: string;
   /** Heartbeat interval; default 1000 ms (metalbond uses 3-5 s). */
   keepaliveMs?: number;
-  /** An origin is dead after this many of its intervals without a heartbeat; default 3. */
+  /**
+   * An origin is dead after this many of its intervals without a heartbeat; default 2.5 (as
+   * upstream metalbond): counted from its last heartbeat, which comes at most one interval before
+   * a crash, so its routes are withdrawn everywhere within 3 intervals of the crash.
+   */
   missedKeepalives?: number;
   logger?: Logger;
 }
 
 export const defaultKeepaliveMs = 1000;
-export const defaultMissedKeepalives = 3;
+export const defaultMissedKeepalives = 2.5;

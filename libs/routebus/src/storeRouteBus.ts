@@ -104,9 +104,7 @@ export class StoreRouteBus implements RouteBusClient {
     this.keepaliveMs = options.keepaliveMs ?? defaultKeepaliveMs;
     this.missedKeepalives = options.missedKeepalives ?? defaultMissedKeepalives;
     if (!(this.keepaliveMs >= 10)) throw new Error("keepaliveMs must be at least 10");
-    if (!Number.isInteger(this.missedKeepalives) || this.missedKeepalives < 1) {
-      throw new Error("missedKeepalives must be a positive integer");
-    }
+    if (!(this.missedKeepalives >= 1.5)) throw new Error("missedKeepalives must be at least 1.5");
     this.store = store;
     this.log = (options.logger ?? defaultLogger()).child({ origin: this.origin });
     this.session = startSession(this.origin, this.keepaliveMs);
@@ -170,7 +168,8 @@ export class StoreRouteBus implements RouteBusClient {
       this.sessionsWatch = this.store.watch("sessions", ">", this.sessions.sink());
       await this.sessions.firstSync.promise;
       this.heartbeat.start();
-      const tickMs = Math.max(20, Math.min(250, this.keepaliveMs / 4));
+      // Fine-grained, so that an origin is declared dead well inside 3 intervals of its crash.
+      const tickMs = Math.max(20, Math.min(100, this.keepaliveMs / 10));
       this.tickTimer = setInterval(() => this.liveness.tick(Date.now()), tickMs);
       this.tickTimer.unref();
       this.lifecycle = "open";

@@ -14,6 +14,10 @@ describe("EnvConfig", () => {
     expect(c.durationMs("WAIT")).toBe(1500);
     expect(cfg({ T: "250" }).durationMs("T")).toBe(250);
     expect(c.int("N")).toBe(-3);
+    expect(cfg({ M: "2.5" }).number("M", 3, { min: 1.5 })).toBe(2.5);
+    expect(() => cfg({ M: "1" }).number("M", 3, { min: 1.5 })).toThrow(
+      'M must be a number in [1.5, Infinity], got "1"',
+    );
     expect(c.string("MISSING", "x")).toBe("x");
     expect(c.optional("EMPTY")).toBeUndefined();
     expect(cfg({ F: "json" }).oneOf("F", ["json", "pretty"] as const)).toBe("json");

@@ -41,6 +41,17 @@ export class EnvConfig {
     });
   }
 
+  /** A decimal number, e.g. "2.5". */
+  number(name: string, fallback?: number, range: { min?: number; max?: number } = {}): number {
+    const { min = -Infinity, max = Infinity } = range;
+    return this.read(name, fallback, (v) => {
+      const n = /^[+-]?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : Number.NaN;
+      return Number.isFinite(n) && n >= min && n <= max
+        ? n
+        : invalid(name, `a number in [${min}, ${max}]`, v);
+    });
+  }
+
   /** A TCP port; 0 means "pick a free one". */
   port(name: string, fallback?: number): number {
     return this.read(name, fallback, (v) => {

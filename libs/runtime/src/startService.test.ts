@@ -284,6 +284,50 @@ describe("startService", () => {
   });
 });
 
+describe("httpRoutes", () => {
+  it("serves extra paths on the HTTP port before the Connect router, built-ins first", async () => {
+    const svc = await startService({
+      name: "runtime-test-routes",
+      logger,
+      grpc: { host: "127.0.0.1", port: 0 },
+      http: { host: "127.0.0.1", port: 0 },
+      services: [{ service: EchoService, impl: createEchoImpl().impl }],
+      httpRoutes: {
+        "/routes.json": (req, res) => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ method: req.method, url: req.url }));
+        },
+        "/fails": async () => {
+          throw new Error("broken handler");
+        },
+        // Must not shadow the built-in endpoint.
+        "/healthz": (_req, res) => {
+          res.writeHead(418);
+          res.end();
+        },
+      },
+    });
+    const url = (path: string) => `http://127.0.0.1:${svc.httpPort}${path}`;
+    try {
+      const res = await fetch(url("/routes.json?pretty=1"));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ method: "GET", url: "/routes.json?pretty=1" });
+      const failed = await fetch(url("/fails"));
+      expect([failed.status, await failed.text()]).toEqual([500, "internal error: broken handler\n"]);
+      expect((await fetch(url("/healthz"))).status).toBe(200);
+      // Everything else still reaches Connect.
+      const echo = await fetch(url("/ironcore.testing.v1.EchoService/Echo"), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: "still here" }),
+      });
+      expect(((await echo.json()) as { text: string }).text).toBe("still here");
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
 describe("stop", () => {
   it("ends a running stream, reports NOT_SERVING, and closes both ports", async () => {
     const { svc, probe } = await start();

@@ -9,7 +9,7 @@ import { createCallRecorder } from "./callRecorder.js";
 import { connectInterceptor } from "./connectInterceptor.js";
 import { startGrpcServer, stopGrpcServer } from "./grpcServer.js";
 import { Health } from "./health.js";
-import { createHttpServer } from "./httpServer.js";
+import { createHttpServer, type HttpRoute } from "./httpServer.js";
 import { createLogger, type Logger } from "./logger.js";
 import { grpcMetrics, metricsRegistry } from "./metrics.js";
 
@@ -33,6 +33,11 @@ export interface StartServiceOptions<S extends readonly DescService[]> {
     options?: grpc.ServerOptions;
   };
   http: { host?: string; port: number };
+  /**
+   * Extra plain-HTTP paths on the HTTP port (exact path, query ignored), served before the
+   * Connect router; /metrics, /healthz and /readyz keep precedence.
+   */
+  httpRoutes?: Readonly<Record<string, HttpRoute>>;
   services: { [K in keyof S]: ServiceEntry<S[K]> };
   /** Default: the process registry (metricsRegistry). */
   registry?: Registry;
@@ -86,6 +91,7 @@ export async function startService<const S extends readonly DescService[]>(
     interceptors: [connectInterceptor(recorder, shutdown.signal)],
     registry,
     health,
+    routes: options.httpRoutes,
   });
   let httpPort: number;
   try {

@@ -4,6 +4,7 @@ import {
   formatNetworkProviderID,
   parseNetworkInterfaceProviderID,
   parseNetworkProviderID,
+  tryParseNetworkInterfaceProviderID,
 } from "./providerId.js";
 
 describe("network provider IDs", () => {
@@ -38,5 +39,32 @@ describe("network interface provider IDs", () => {
     expect(text).toBe("ironcore-net://ns/nic/local.node1/u");
     expect(parseNetworkInterfaceProviderID(text).node).toBe("local.node1");
     expect(() => parseNetworkInterfaceProviderID("ironcore-net://ns/nic/Node_1/u")).toThrow(/DNS subdomain/);
+  });
+});
+
+describe("provider IDs with empty parts", () => {
+  it("refuses them (an empty name or uid can never match an object)", () => {
+    expect(() => parseNetworkProviderID("ironcore-net://ns//7/u")).toThrow(/invalid provider ID/);
+    expect(() => parseNetworkInterfaceProviderID("ironcore-net://ns/nic/node1/")).toThrow(
+      /invalid provider ID/,
+    );
+  });
+});
+
+describe("tryParseNetworkInterfaceProviderID", () => {
+  it("parses what parseNetworkInterfaceProviderID parses", () => {
+    expect(tryParseNetworkInterfaceProviderID("ironcore-net://ns/nic/local.node1/u")).toEqual({
+      namespace: "ns",
+      name: "nic",
+      node: "local.node1",
+      uid: "u",
+    });
+  });
+
+  it("gives undefined for an absent, empty or malformed ID", () => {
+    expect(tryParseNetworkInterfaceProviderID(undefined)).toBeUndefined();
+    expect(tryParseNetworkInterfaceProviderID("")).toBeUndefined();
+    expect(tryParseNetworkInterfaceProviderID("ironcore-net://ns/nic")).toBeUndefined();
+    expect(tryParseNetworkInterfaceProviderID("ironcore-net://ns/nic/Node_1/u")).toBeUndefined();
   });
 });

@@ -1,8 +1,12 @@
 /**
  * Provider IDs of apinet objects (reference ironcore-net.md section 6), written into the ironcore
  * objects' `spec.providerID`:
- *   Network:          ironcore-net://<namespace>/<name>/<id>/<uid>
- *   NetworkInterface: ironcore-net://<namespace>/<name>/<node>/<uid>
+ *   Network:          ironcore-net://<namespace>/<name>/<id>/<uid>    (id = VNI)
+ *   NetworkInterface: ironcore-net://<namespace>/<name>/<node>/<uid>  (node = apinet Node)
+ *
+ * The format is part of ironcore-net's API, so it is defined here only. apinetlet, which writes
+ * and reads these IDs but reaches ironcore-net over gRPC, imports this module through the
+ * package's `./providerId` export, which loads nothing of the server.
  */
 import { isDNS1123Subdomain } from "@ironcore-ts/apimachinery";
 
@@ -11,7 +15,7 @@ export const providerIDPrefix = "ironcore-net://";
 export interface NetworkProviderID {
   namespace: string;
   name: string;
-  /** The VNI, decimal, as in the Network's spec.id. */
+  /** The VNI, decimal, as in the apinet Network's spec.id. */
   id: string;
   uid: string;
 }
@@ -34,13 +38,13 @@ export function formatNetworkInterfaceProviderID(p: NetworkInterfaceProviderID):
 
 /**
  * Upstream parsing: the prefix is stripped if present (a missing prefix is tolerated), the rest
- * split on `/` into at most 5 parts, of which there must be exactly 4.
+ * is split on `/` (Go: SplitN(s, "/", 5)) and must have exactly 4 parts. Empty parts are refused
+ * too: upstream accepts them, but an empty name or uid can never match an object.
  */
 function splitProviderID(text: string): [string, string, string, string] {
   const rest = text.startsWith(providerIDPrefix) ? text.slice(providerIDPrefix.length) : text;
   const parts = rest.split("/");
-  // Go's SplitN(s, "/", 5): a fifth part keeps the remainder, so "more than 4" is all we check.
-  if (parts.length !== 4) {
+  if (parts.length !== 4 || parts.some((p) => p === "")) {
     throw new Error(`invalid provider ID ${JSON.stringify(text)}: expected <namespace>/<name>/<x>/<uid>`);
   }
   return parts as [string, string, string, string];
@@ -59,4 +63,16 @@ export function parseNetworkInterfaceProviderID(text: string): NetworkInterfaceP
     );
   }
   return { namespace, name, node, uid };
+}
+
+/** Like parseNetworkInterfaceProviderID, but undefined instead of an error (empty or malformed). */
+export function tryParseNetworkInterfaceProviderID(
+  text: string | undefined,
+): NetworkInterfaceProviderID | undefined {
+  if (!text) return undefined;
+  try {
+    return parseNetworkInterfaceProviderID(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
+import { parsePrefix } from "@ironcore-ts/ipam";
 import { describe, expect, it } from "vitest";
-import { parsePrefix } from "../validation/ip.js";
 import { allocateBlock, blockIsFree, formatBlock } from "./ipBlocks.js";
 
 const p = (s: string) => parsePrefix(s)!;

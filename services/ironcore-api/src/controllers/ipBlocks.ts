@@ -9,7 +9,7 @@ import {
   type ParsedPrefix,
   prefixContains,
   prefixNetwork,
-} from "../validation/ip.js";
+} from "@ironcore-ts/ipam";
 
 interface Range {
   start: bigint;

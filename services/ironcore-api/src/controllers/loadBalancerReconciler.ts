@@ -15,12 +15,12 @@ import {
   objectKey,
   selectorMatches,
 } from "@ironcore-ts/apimachinery";
+import { jsonEqual } from "@ironcore-ts/apiserver";
 import { Controller, enqueueMapped, enqueueObject, enqueueOwner } from "@ironcore-ts/controller";
 import type { LoadBalancerObject } from "../kinds/loadBalancer.js";
 import type { LoadBalancerRoutingObject } from "../kinds/loadBalancerRouting.js";
 import type { NetworkObject } from "../kinds/network.js";
 import type { NetworkInterfaceObject } from "../kinds/networkInterface.js";
-import { jsonEqual } from "../validation/fields.js";
 import type { ControllerContext } from "./context.js";
 import { indexes, labelSelectorOf } from "./informers.js";
 import { keyOf, networkingApiVersion, refs, wire } from "./refs.js";

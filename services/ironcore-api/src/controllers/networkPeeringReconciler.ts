@@ -10,9 +10,9 @@
  *   when empty).
  */
 import { isDeleting, objectKey } from "@ironcore-ts/apimachinery";
+import { jsonEqual } from "@ironcore-ts/apiserver";
 import { Controller, enqueueMapped } from "@ironcore-ts/controller";
 import type { NetworkObject } from "../kinds/network.js";
-import { jsonEqual } from "../validation/fields.js";
 import type { ControllerContext } from "./context.js";
 import { keyOf, mergePatch, refs } from "./refs.js";
 

@@ -23,11 +23,11 @@ import {
   selectorMatches,
   splitObjectKey,
 } from "@ironcore-ts/apimachinery";
+import { jsonEqual } from "@ironcore-ts/apiserver";
 import { Controller, enqueueMapped } from "@ironcore-ts/controller";
+import { type ParsedPrefix, parsePrefix, prefixContains } from "@ironcore-ts/ipam";
 import type { Logger } from "pino";
 import type { PrefixObject } from "../kinds/prefix.js";
-import { jsonEqual } from "../validation/fields.js";
-import { type ParsedPrefix, parsePrefix, prefixContains } from "../validation/ip.js";
 import { isRootPrefix } from "../validation/prefixSpec.js";
 import type { ControllerContext } from "./context.js";
 import { indexes, labelSelectorOf } from "./informers.js";

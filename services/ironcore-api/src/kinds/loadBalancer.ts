@@ -4,23 +4,25 @@
  * Reference: ironcore-api.md sections 5, 9, 10.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import {
+  type KindRules,
+  validateEnum,
+  validateImmutable,
+  validateLocalRef,
+  validateObjectName,
+  validateSelector,
+} from "@ironcore-ts/apiserver";
 import type {
   LoadBalancerJson,
   LoadBalancerPortJson,
 } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/loadbalancer_pb.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
 import {
-  validateEnum,
-  validateImmutable,
   validateIPFamilyList,
   validateIPLiteral,
-  validateLocalRef,
-  validateObjectName,
   validatePortNumber,
   validateProtocol,
-  validateSelector,
-} from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+} from "@ironcore-ts/netvalidation";
 import { defaultIPSources, validateIPSources } from "../validation/ipSources.js";
 
 export type LoadBalancerObject = LoadBalancerJson & ApiObject;

@@ -9,13 +9,13 @@
  *   which `default` moves into `targetRef`, so stored objects only have the upstream form.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateNameWith, validateObjectName } from "@ironcore-ts/apiserver";
 import type {
   LoadBalancerDestinationJson,
   LoadBalancerRoutingJson,
 } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/loadbalancerrouting_pb.js";
-import { validateIPLiteral, validateNameWith, validateObjectName } from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 
 export type LoadBalancerRoutingObject = LoadBalancerRoutingJson & ApiObject;
 

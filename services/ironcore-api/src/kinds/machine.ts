@@ -13,16 +13,9 @@ import {
   validateLabelValue,
   validateQualifiedName,
 } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type {
-  MachineJson,
-  MachineNetworkInterfaceJson,
-  MachineSpecJson,
-  TolerationJson,
-  VolumeJson,
-} from "@ironcore-ts/gen/ironcore/compute/v1alpha1/machine_pb.js";
 import {
   DuplicateTracker,
+  type KindRules,
   validateConditions,
   validateEnum,
   validateImmutable,
@@ -31,7 +24,14 @@ import {
   validateObjectName,
   validateSetOnce,
   validateTemplateMetadata,
-} from "../validation/fields.js";
+} from "@ironcore-ts/apiserver";
+import type {
+  MachineJson,
+  MachineNetworkInterfaceJson,
+  MachineSpecJson,
+  TolerationJson,
+  VolumeJson,
+} from "@ironcore-ts/gen/ironcore/compute/v1alpha1/machine_pb.js";
 import { validateQuantity } from "../validation/quantity.js";
 import { defaultNetworkInterfaceSpec, validateNetworkInterfaceSpec } from "./networkInterface.js";
 

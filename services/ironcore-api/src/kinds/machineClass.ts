@@ -4,9 +4,8 @@
  * needs classes to schedule and size simulated machines.
  */
 import { type ApiObject, type FieldError, FieldPath, validateQualifiedName } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateImmutable, validateObjectName } from "@ironcore-ts/apiserver";
 import type { MachineClassJson } from "@ironcore-ts/gen/ironcore/compute/v1alpha1/machineclass_pb.js";
-import { validateImmutable, validateObjectName } from "../validation/fields.js";
 import { validateQuantity } from "../validation/quantity.js";
 
 export type MachineClassObject = MachineClassJson & ApiObject;

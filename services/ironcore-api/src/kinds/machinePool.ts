@@ -9,14 +9,14 @@ import {
   validateLabelValue,
   validateQualifiedName,
 } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { MachinePoolJson } from "@ironcore-ts/gen/ironcore/compute/v1alpha1/machinepool_pb.js";
 import {
+  type KindRules,
   validateConditions,
   validateEnum,
   validateObjectName,
   validateSetOnce,
-} from "../validation/fields.js";
+} from "@ironcore-ts/apiserver";
+import type { MachinePoolJson } from "@ironcore-ts/gen/ironcore/compute/v1alpha1/machinepool_pb.js";
 import { taintEffects } from "./machine.js";
 import { validateResourceList } from "./machineClass.js";
 

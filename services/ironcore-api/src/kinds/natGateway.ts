@@ -3,17 +3,16 @@
  * an IP of `ipFamily` and no public IP of that family. Reference: ironcore-api.md sections 4, 10.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { NATGatewayJson } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/natgateway_pb.js";
 import {
+  type KindRules,
   validateEnum,
   validateImmutable,
-  validateIPFamily,
-  validateIPLiteral,
   validateLocalRef,
   validateObjectName,
-} from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type { NATGatewayJson } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/natgateway_pb.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPFamily, validateIPLiteral } from "@ironcore-ts/netvalidation";
 
 export type NATGatewayObject = NATGatewayJson & ApiObject;
 

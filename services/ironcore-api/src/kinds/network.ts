@@ -3,21 +3,21 @@
  * Reference: ironcore-api.md sections 1 and 10.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type {
-  NetworkJson,
-  NetworkSpecJson,
-} from "@ironcore-ts/gen/ironcore/networking/v1alpha1/network_pb.js";
 import {
   DuplicateTracker,
+  type KindRules,
   validateEnum,
   validateLocalRef,
   validateNameWith,
   validateObjectName,
-  validatePrefixLiteral,
   validateSetOnce,
-} from "../validation/fields.js";
-import { canonicalPrefix } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type {
+  NetworkJson,
+  NetworkSpecJson,
+} from "@ironcore-ts/gen/ironcore/networking/v1alpha1/network_pb.js";
+import { canonicalPrefix } from "@ironcore-ts/ipam";
+import { validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 
 export type NetworkObject = NetworkJson & ApiObject;
 

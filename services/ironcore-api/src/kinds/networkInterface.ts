@@ -3,23 +3,21 @@
  * IPs, routed prefixes and optional public VirtualIP. Reference: ironcore-api.md sections 2, 9, 10.
  */
 import { type ApiObject, type FieldError, FieldPath, isDNS1123Label } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import {
+  type KindRules,
+  validateEnum,
+  validateImmutable,
+  validateLocalRef,
+  validateObjectName,
+  validateTemplateMetadata,
+} from "@ironcore-ts/apiserver";
 import type {
   NetworkInterfaceJson,
   NetworkInterfaceSpecJson,
   VirtualIPSourceJson,
 } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/networkinterface_pb.js";
-import {
-  validateEnum,
-  validateImmutable,
-  validateIPFamilyList,
-  validateIPLiteral,
-  validateLocalRef,
-  validateObjectName,
-  validatePrefixLiteral,
-  validateTemplateMetadata,
-} from "../validation/fields.js";
-import { canonicalIP, canonicalPrefix } from "../validation/ip.js";
+import { canonicalIP, canonicalPrefix } from "@ironcore-ts/ipam";
+import { validateIPFamilyList, validateIPLiteral, validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 import {
   defaultIPSources,
   defaultPrefixSources,

@@ -4,16 +4,16 @@
  * NIC and LoadBalancer IPs are Prefixes. Reference: ironcore-api.md section 2 (ipam Prefix).
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { PrefixJson } from "@ironcore-ts/gen/ironcore/ipam/v1alpha1/prefix_pb.js";
 import {
+  type KindRules,
   validateEnum,
   validateImmutable,
   validateObjectName,
-  validatePrefixLiteral,
   validateSetOnce,
-} from "../validation/fields.js";
-import { canonicalPrefix, type ParsedPrefix, parsePrefix, prefixContains } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type { PrefixJson } from "@ironcore-ts/gen/ironcore/ipam/v1alpha1/prefix_pb.js";
+import { canonicalPrefix, type ParsedPrefix, parsePrefix, prefixContains } from "@ironcore-ts/ipam";
+import { validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 import { defaultPrefixSpec, isRootPrefix, validatePrefixSpec } from "../validation/prefixSpec.js";
 
 export type PrefixObject = PrefixJson & ApiObject;

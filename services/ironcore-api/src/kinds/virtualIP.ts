@@ -3,19 +3,18 @@
  * (`targetRef`). Reference: ironcore-api.md sections 3 and 10.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import {
+  type KindRules,
+  validateEnum,
+  validateImmutable,
+  validateNameWith,
+  validateObjectName,
+} from "@ironcore-ts/apiserver";
 import type { LocalUIDReferenceJson } from "@ironcore-ts/gen/ironcore/meta/v1/meta_pb.js";
 import type { EphemeralVirtualIPSpecJson } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/networkinterface_pb.js";
 import type { VirtualIPJson } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/virtualip_pb.js";
-import {
-  validateEnum,
-  validateImmutable,
-  validateIPFamily,
-  validateIPLiteral,
-  validateNameWith,
-  validateObjectName,
-} from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPFamily, validateIPLiteral } from "@ironcore-ts/netvalidation";
 
 export type VirtualIPObject = VirtualIPJson & ApiObject;
 

@@ -6,12 +6,12 @@
  */
 import type { FieldError, FieldPath } from "@ironcore-ts/apimachinery";
 import { isDNS1123Subdomain } from "@ironcore-ts/apimachinery";
+import { validateTemplateMetadata } from "@ironcore-ts/apiserver";
 import type {
   EphemeralPrefixSourceJson,
   IPSourceJson,
   PrefixSourceJson,
 } from "@ironcore-ts/gen/ironcore/networking/v1alpha1/networkinterface_pb.js";
-import { validateIPLiteral, validatePrefixLiteral, validateTemplateMetadata } from "./fields.js";
 import {
   canonicalIP,
   canonicalPrefix,
@@ -20,7 +20,8 @@ import {
   ipFamilyOf,
   isIPFamily,
   parsePrefix,
-} from "./ip.js";
+} from "@ironcore-ts/ipam";
+import { validateIPLiteral, validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 import { defaultPrefixSpec, validatePrefixSpec } from "./prefixSpec.js";
 
 /** The part of NIC and LoadBalancer specs these rules look at. */

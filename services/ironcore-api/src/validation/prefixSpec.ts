@@ -4,9 +4,10 @@
  * becomes the spec of a real Prefix object and must pass the same checks then.
  */
 import type { FieldError, FieldPath } from "@ironcore-ts/apimachinery";
+import { validateLocalRef, validateSelector } from "@ironcore-ts/apiserver";
 import type { PrefixSpecJson } from "@ironcore-ts/gen/ironcore/ipam/v1alpha1/prefix_pb.js";
-import { validateIPFamily, validateLocalRef, validatePrefixLiteral, validateSelector } from "./fields.js";
-import { canonicalPrefix, familyBits, isIPFamily, parsePrefix } from "./ip.js";
+import { canonicalPrefix, familyBits, isIPFamily, parsePrefix } from "@ironcore-ts/ipam";
+import { validateIPFamily, validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 
 /** No parentRef and no parentSelector: the prefix is a root and must name its range itself. */
 export function isRootPrefix(spec: PrefixSpecJson): boolean {

@@ -3,9 +3,9 @@
  * the cluster-scoped IPAddress named after it.
  */
 import type { ObjectClient } from "@ironcore-ts/client";
+import { formatIP, type IPFamily, type ParsedIP } from "@ironcore-ts/ipam";
 import { apinetApiVersion, apinetGroup, apinetRefs, resources } from "../apinet.js";
 import type { IPAddressObject } from "../kinds/ipAddress.js";
-import { formatIP, type IPFamily, type ParsedIP } from "../validation/ip.js";
 import type { Claims } from "./claims.js";
 import type { NameCache } from "./networkIDs.js";
 import type { PublicIPPools } from "./publicIPPools.js";

@@ -5,9 +5,9 @@
  */
 import { errors, FieldPath } from "@ironcore-ts/apimachinery";
 import type { KindAdmission } from "@ironcore-ts/apiserver";
+import { isIPFamily, parseIP } from "@ironcore-ts/ipam";
 import { apinetGroup } from "../apinet.js";
 import { type IPObject, setIPLabels } from "../kinds/ip.js";
-import { isIPFamily, parseIP } from "../validation/ip.js";
 import type { IPAddressAllocator } from "./ipAddresses.js";
 
 const ipPath = FieldPath.root("spec").child("ip");

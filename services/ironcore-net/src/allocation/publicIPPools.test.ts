@@ -1,5 +1,5 @@
+import { parseIP } from "@ironcore-ts/ipam";
 import { describe, expect, it } from "vitest";
-import { parseIP } from "../validation/ip.js";
 import { PublicIPPools } from "./publicIPPools.js";
 
 describe("PublicIPPools", () => {

@@ -6,7 +6,7 @@ import {
   type ParsedPrefix,
   parsePrefix,
   prefixRange,
-} from "../validation/ip.js";
+} from "@ironcore-ts/ipam";
 
 /**
  * The public prefixes IPs are allocated from (upstream `--public-prefix`, here

@@ -26,6 +26,7 @@ import {
   objectKey,
   selectorMatches,
 } from "@ironcore-ts/apimachinery";
+import { jsonEqual } from "@ironcore-ts/apiserver";
 import { Controller, enqueueMapped, enqueueObject, enqueueOwner } from "@ironcore-ts/controller";
 import {
   type InstanceSpecJson,
@@ -34,7 +35,6 @@ import {
 } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/instance_pb.js";
 import type { Logger } from "pino";
 import { apinetApiVersion, labels as apinetLabels, apinetRefs } from "../apinet.js";
-import { jsonEqual } from "../validation/fields.js";
 import {
   canonicalJson,
   type DaemonSetObject,

@@ -18,11 +18,11 @@ import {
   objectKey,
   splitObjectKey,
 } from "@ironcore-ts/apimachinery";
+import { jsonEqual } from "@ironcore-ts/apiserver";
 import { Controller, enqueueMapped, enqueueObject, enqueueOwner } from "@ironcore-ts/controller";
 import { DaemonSetSpecSchema } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/daemonset_pb.js";
 import type { Logger } from "pino";
 import { apinetApiVersion, apinetRefs } from "../apinet.js";
-import { jsonEqual } from "../validation/fields.js";
 import {
   canonicalJson,
   type DaemonSetObject,

@@ -18,10 +18,10 @@
 import { isApiError, isControlledBy, isDeleting, objectKey } from "@ironcore-ts/apimachinery";
 import { Controller, enqueueMapped, enqueueObject } from "@ironcore-ts/controller";
 import type { NATGatewayIPJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/natgateway_pb.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
 import type { Logger } from "pino";
 import { apinetRefs } from "../apinet.js";
 import { slotsPerIP } from "../natPortSlices.js";
-import { canonicalIP } from "../validation/ip.js";
 import {
   getIfExists,
   keyOf,

@@ -25,10 +25,10 @@ import {
 } from "@ironcore-ts/apimachinery";
 import { Controller, enqueueMapped, enqueueObject, enqueueOwner } from "@ironcore-ts/controller";
 import type { NetworkInterfaceNATJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkinterface_pb.js";
+import { canonicalIP, ipFamilyOf, parseIP } from "@ironcore-ts/ipam";
 import type { Logger } from "pino";
 import { apinetApiVersion, apinetRefs } from "../apinet.js";
 import { lowestFreeSlot, type PortRange, slotOfRange, slotPortRange, slotsPerIP } from "../natPortSlices.js";
-import { canonicalIP, ipFamilyOf, parseIP } from "../validation/ip.js";
 import {
   failIfAny,
   getIfExists,

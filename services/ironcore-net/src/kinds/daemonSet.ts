@@ -3,9 +3,8 @@
  * Node. Reference: ironcore-net.md sections 1 and 5.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateObjectName } from "@ironcore-ts/apiserver";
 import type { DaemonSetJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/daemonset_pb.js";
-import { validateObjectName } from "../validation/fields.js";
 import { validateInstanceTemplate, validateNonNegative } from "./instanceSpec.js";
 import { validateSelectorMatchesTemplate } from "./loadBalancer.js";
 

@@ -3,15 +3,15 @@
  * Reference: ironcore-net.md sections 1 and 5.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { InstanceJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/instance_pb.js";
 import {
+  type KindRules,
   validateImmutable,
-  validateIPLiteral,
   validateObjectName,
   validateSetOnce,
-} from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type { InstanceJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/instance_pb.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { validateInstanceSpec, validateNonNegative } from "./instanceSpec.js";
 
 export type InstanceObject = InstanceJson & ApiObject;

@@ -3,6 +3,12 @@
  * load balancer ports, node affinity, instance anti-affinity, topology spread.
  */
 import { type FieldError, type FieldPath, validateQualifiedName } from "@ironcore-ts/apimachinery";
+import {
+  validateEnum,
+  validateLocalRef,
+  validateSelector,
+  validateTemplateMetadata,
+} from "@ironcore-ts/apiserver";
 import type {
   AffinityJson,
   InstanceSpecJson,
@@ -11,15 +17,7 @@ import type {
   NodeSelectorRequirementJson,
   TopologySpreadConstraintJson,
 } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/instance_pb.js";
-import {
-  validateEnum,
-  validateIPLiteral,
-  validateLocalRef,
-  validatePortNumber,
-  validateProtocol,
-  validateSelector,
-  validateTemplateMetadata,
-} from "../validation/fields.js";
+import { validateIPLiteral, validatePortNumber, validateProtocol } from "@ironcore-ts/netvalidation";
 
 export const instanceTypes = ["LoadBalancer"] as const;
 export const loadBalancerTypes = ["Public", "Internal"] as const;

@@ -3,22 +3,30 @@
  * from the public prefixes unless given (ipAdmission.ts). Reference: ironcore-net.md sections 1, 3.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateEnum, validateImmutable, validateObjectName } from "@ironcore-ts/apiserver";
 import type { IPJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/ip_pb.js";
+import { canonicalIP, expandedIPv6, ipFamilyOf, parseIP } from "@ironcore-ts/ipam";
+import { validateIPFamily, validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { labels } from "../apinet.js";
-import {
-  validateEnum,
-  validateImmutable,
-  validateIPFamily,
-  validateIPLiteral,
-  validateObjectName,
-} from "../validation/fields.js";
-import { canonicalIP, ipFamilyOf, ipLabelValue } from "../validation/ip.js";
 import { validateClaimRef } from "./refs.js";
 
 export type IPObject = IPJson & ApiObject;
 
 export const ipTypes = ["Public"] as const;
+
+/**
+ * The value of the `apinet.ironcore.dev/ip` label: label values may not contain `:`, so IPv6
+ * colons become dashes (upstream's encoding).
+ * (quirk) Upstream's encoding of an address that starts or ends with `::` (`2001:db8::` ->
+ * `2001-db8--`) is not a valid label value, so such an IP cannot be stored there; those
+ * addresses use the expanded form (`2001-0db8-0000-...-0000`) here.
+ */
+function ipLabelValue(ip: string): string {
+  const dashed = ip.replaceAll(":", "-");
+  if (!dashed.startsWith("-") && !dashed.endsWith("-")) return dashed;
+  const parsed = parseIP(ip);
+  return parsed ? expandedIPv6(parsed.value) : dashed;
+}
 
 const specPath = FieldPath.root("spec");
 

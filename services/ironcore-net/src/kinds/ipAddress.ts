@@ -3,10 +3,10 @@
  * Reference: ironcore-net.md sections 1 and 3.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateImmutable } from "@ironcore-ts/apiserver";
 import type { IPAddressJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/ipaddress_pb.js";
-import { validateImmutable, validateIPLiteral } from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { validateClaimRef } from "./refs.js";
 
 export type IPAddressObject = IPAddressJson & ApiObject;

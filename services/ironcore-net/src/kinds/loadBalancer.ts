@@ -10,16 +10,16 @@ import {
   type LabelSelector,
   selectorMatches,
 } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { LoadBalancerJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/loadbalancer_pb.js";
-import type { LabelSelectorJson } from "@ironcore-ts/gen/ironcore/meta/v1/meta_pb.js";
 import {
+  type KindRules,
   validateEnum,
   validateImmutable,
   validateLocalRef,
   validateObjectName,
   validateSelector,
-} from "../validation/fields.js";
+} from "@ironcore-ts/apiserver";
+import type { LoadBalancerJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/loadbalancer_pb.js";
+import type { LabelSelectorJson } from "@ironcore-ts/gen/ironcore/meta/v1/meta_pb.js";
 import {
   loadBalancerTypes,
   validateInstanceTemplate,

@@ -3,10 +3,10 @@
  * Reference: ironcore-net.md section 1.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateLocalRef, validateObjectName } from "@ironcore-ts/apiserver";
 import type { LoadBalancerRoutingJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/loadbalancerrouting_pb.js";
-import { validateIPLiteral, validateLocalRef, validateObjectName } from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { validateUIDRef } from "./refs.js";
 
 export type LoadBalancerRoutingObject = LoadBalancerRoutingJson & ApiObject;

@@ -3,15 +3,15 @@
  * public IPs are claimed by the server. Reference: ironcore-net.md sections 1, 3 and 4.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { NATGatewayJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/natgateway_pb.js";
-import { natUsablePorts } from "../natPortSlices.js";
 import {
+  type KindRules,
   validateImmutable,
-  validateIPFamily,
   validateLocalRef,
   validateObjectName,
-} from "../validation/fields.js";
+} from "@ironcore-ts/apiserver";
+import type { NATGatewayJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/natgateway_pb.js";
+import { validateIPFamily } from "@ironcore-ts/netvalidation";
+import { natUsablePorts } from "../natPortSlices.js";
 import { validateNonNegative } from "./instanceSpec.js";
 import { defaultIPEntries, validateIPEntries } from "./publicIPEntries.js";
 

@@ -3,9 +3,13 @@
  * Reference: ironcore-net.md sections 1 and 4.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import {
+  type KindRules,
+  validateImmutable,
+  validateLocalRef,
+  validateObjectName,
+} from "@ironcore-ts/apiserver";
 import type { NATGatewayAutoscalerJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/natgatewayautoscaler_pb.js";
-import { validateImmutable, validateLocalRef, validateObjectName } from "../validation/fields.js";
 
 export type NATGatewayAutoscalerObject = NATGatewayAutoscalerJson & ApiObject;
 

@@ -3,11 +3,11 @@
  * Written by the NAT controller. Reference: ironcore-net.md sections 1 and 4.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateLocalRef, validateObjectName } from "@ironcore-ts/apiserver";
 import type { NATTableJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/nattable_pb.js";
+import { canonicalIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { natFirstPort, natLastPort } from "../natPortSlices.js";
-import { validateIPLiteral, validateLocalRef, validateObjectName } from "../validation/fields.js";
-import { canonicalIP } from "../validation/ip.js";
 import { validateUIDRef } from "./refs.js";
 
 export type NATTableObject = NATTableJson & ApiObject;

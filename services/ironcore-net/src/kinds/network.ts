@@ -3,17 +3,17 @@
  * the server allocates (networkAdmission.ts). Reference: ironcore-net.md sections 1 and 2.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { NetworkJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/network_pb.js";
 import {
   DuplicateTracker,
+  type KindRules,
   validateEnum,
   validateImmutable,
   validateNameWith,
   validateObjectName,
-  validatePrefixLiteral,
-} from "../validation/fields.js";
-import { canonicalPrefix } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type { NetworkJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/network_pb.js";
+import { canonicalPrefix } from "@ironcore-ts/ipam";
+import { validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 
 export type NetworkObject = NetworkJson & ApiObject;
 

@@ -4,10 +4,10 @@
  * network. Written by the server (NetworkInterface admission) only.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateImmutable } from "@ironcore-ts/apiserver";
 import type { NetworkIPClaimJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkipclaim_pb.js";
-import { validateImmutable, validateIPLiteral } from "../validation/fields.js";
-import { expandedIPv6, parseIP } from "../validation/ip.js";
+import { expandedIPv6, parseIP } from "@ironcore-ts/ipam";
+import { validateIPLiteral } from "@ironcore-ts/netvalidation";
 import { validateUIDRef } from "./refs.js";
 
 export type NetworkIPClaimObject = NetworkIPClaimJson & ApiObject;

@@ -3,9 +3,8 @@
  * Reference: ironcore-net.md sections 1 and 2.
  */
 import { type ApiObject, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateImmutable } from "@ironcore-ts/apiserver";
 import type { NetworkIDJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkid_pb.js";
-import { validateImmutable } from "../validation/fields.js";
 import { validateClaimRef } from "./refs.js";
 
 export type NetworkIDObject = NetworkIDJson & ApiObject;

@@ -5,20 +5,18 @@
  * Reference: ironcore-net.md sections 1 and 3.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
-import type { NetworkInterfaceJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkinterface_pb.js";
 import {
   DuplicateTracker,
+  type KindRules,
   validateEnum,
   validateImmutable,
-  validateIPFamily,
-  validateIPLiteral,
   validateLocalRef,
   validateNameWith,
   validateObjectName,
-  validatePrefixLiteral,
-} from "../validation/fields.js";
-import { canonicalIP, canonicalPrefix, ipFamilyOf } from "../validation/ip.js";
+} from "@ironcore-ts/apiserver";
+import type { NetworkInterfaceJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkinterface_pb.js";
+import { canonicalIP, canonicalPrefix, ipFamilyOf } from "@ironcore-ts/ipam";
+import { validateIPFamily, validateIPLiteral, validatePrefixLiteral } from "@ironcore-ts/netvalidation";
 import { defaultIPEntries, validateIPEntries } from "./publicIPEntries.js";
 import { validateUIDRef } from "./refs.js";
 

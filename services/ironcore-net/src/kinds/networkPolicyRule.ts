@@ -3,19 +3,20 @@
  * apinetlet, read by metalnetlet. Reference: ironcore-net.md section 1.
  */
 import { type ApiObject, type FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateObjectName } from "@ironcore-ts/apiserver";
 import type {
   NetworkPolicyRuleJson,
   RuleJson,
 } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/networkpolicyrule_pb.js";
+import { canonicalIP, canonicalPrefix } from "@ironcore-ts/ipam";
 import {
+  canonicalIPBlock,
+  validateIPBlock,
   validateIPFamily,
   validateIPLiteral,
-  validateObjectName,
+  validateNetworkPolicyPort,
   validatePrefixLiteral,
-} from "../validation/fields.js";
-import { canonicalIP, canonicalPrefix } from "../validation/ip.js";
-import { canonicalIPBlock, validateIPBlock, validatePolicyPort } from "./networkPolicy.js";
+} from "@ironcore-ts/netvalidation";
 import { validateUIDRef } from "./refs.js";
 
 export type NetworkPolicyRuleObject = NetworkPolicyRuleJson & ApiObject;
@@ -37,7 +38,7 @@ function validateRule(rule: RuleJson, path: FieldPath): FieldError[] {
     else errs.push(...validatePrefixLiteral(ip.prefix, ip.ipFamily, p.child("prefix")));
   });
   (rule.networkPolicyPorts ?? []).forEach((port, i) => {
-    errs.push(...validatePolicyPort(port, path.child("networkPolicyPorts").index(i)));
+    errs.push(...validateNetworkPolicyPort(port, path.child("networkPolicyPorts").index(i)));
   });
   return errs;
 }

@@ -3,9 +3,8 @@
  * spec and status are empty, labels carry partition and zone. Reference: ironcore-net.md section 1.
  */
 import type { ApiObject } from "@ironcore-ts/apimachinery";
-import type { KindRules } from "@ironcore-ts/apiserver";
+import { type KindRules, validateObjectName } from "@ironcore-ts/apiserver";
 import type { NodeJson } from "@ironcore-ts/gen/ironcore/apinet/core/v1alpha1/node_pb.js";
-import { validateObjectName } from "../validation/fields.js";
 
 export type NodeObject = NodeJson & ApiObject;
 

@@ -4,8 +4,9 @@
  * IP allocated by the server).
  */
 import type { FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import { DuplicateTracker, validateIPFamily, validateIPLiteral } from "../validation/fields.js";
-import { canonicalIP, ipFamilyOf } from "../validation/ip.js";
+import { DuplicateTracker } from "@ironcore-ts/apiserver";
+import { canonicalIP, ipFamilyOf } from "@ironcore-ts/ipam";
+import { validateIPFamily, validateIPLiteral } from "@ironcore-ts/netvalidation";
 
 export interface IPEntry {
   name?: string;

@@ -2,7 +2,7 @@
  * Reference and claimRef checks shared by the apinet kinds.
  */
 import type { FieldError, FieldPath } from "@ironcore-ts/apimachinery";
-import { validateNameWith } from "../validation/fields.js";
+import { validateNameWith } from "@ironcore-ts/apiserver";
 
 /** A `{name, uid}` reference written by a controller: both parts are required (uids are compared). */
 export function validateUIDRef(

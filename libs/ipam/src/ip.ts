@@ -1,5 +1,6 @@
 /**
- * IP addresses and prefixes as the ironcore API writes them (`10.0.0.1`, `2001:db8::/64`).
+ * IP addresses and prefixes as the ironcore and apinet APIs write them (`10.0.0.1`,
+ * `2001:db8::/64`).
  *
  * Parsing follows Go's net/netip, which upstream uses for its `IP` / `IPPrefix` JSON types, so
  * the same strings are accepted: dotted-quad IPv4 without leading zeros, RFC 4291 IPv6 (with an
@@ -195,4 +196,26 @@ export function prefixContains(outer: ParsedPrefix, inner: ParsedPrefix): boolea
 /** A /32 (IPv4) or /128 (IPv6): a prefix naming exactly one address. */
 export function isSingleIP(p: ParsedPrefix): boolean {
   return p.bits === familyBits(p.family);
+}
+
+/** The first and last address of a prefix (network and broadcast included, as upstream). */
+export function prefixRange(p: ParsedPrefix): { first: bigint; last: bigint } {
+  const first = prefixNetwork(p);
+  const hostBits = BigInt(familyBits(p.family) - p.bits);
+  return { first, last: first + (1n << hostBits) - 1n };
+}
+
+/** Whether `ip` lies in `p` (same family, inside first..last). */
+export function prefixContainsIP(p: ParsedPrefix, ip: ParsedIP): boolean {
+  if (p.family !== ip.family) return false;
+  const { first, last } = prefixRange(p);
+  return ip.value >= first && ip.value <= last;
+}
+
+/** An IPv6 address as eight 4-digit hex groups joined by `-` (usable in names and label values). */
+export function expandedIPv6(value: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--)
+    groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16).padStart(4, "0"));
+  return groups.join("-");
 }

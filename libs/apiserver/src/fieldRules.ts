@@ -1,7 +1,9 @@
 /**
- * Field checks shared by the ironcore kinds: names, references, IP families and literals,
- * protocols and ports, template metadata, immutability. Each returns every problem it finds as
- * FieldErrors (never throws), so a kind's validate can concatenate them.
+ * Field checks for writing KindRules: names, references, enum-like strings, selectors, template
+ * metadata, immutable and set-once fields, conditions. Each returns every problem it finds as
+ * FieldErrors (never throws), so a kind's validate can concatenate them. Checks that only
+ * networking kinds need (IP families and literals, protocols, ports) are in
+ * @ironcore-ts/netvalidation.
  */
 import {
   type ApiObject,
@@ -19,7 +21,6 @@ import type {
   LabelSelectorJson,
   ObjectMetaJson,
 } from "@ironcore-ts/gen/ironcore/meta/v1/meta_pb.js";
-import { ipFamilies, isIPFamily, parseIP, parsePrefix } from "./ip.js";
 
 /** How a kind's names (and names that refer to it) are checked. */
 export type NameRule = "DNSLabel" | "DNSSubdomain";
@@ -31,7 +32,7 @@ export function validateNameWith(rule: NameRule, value: string, path: FieldPath)
 /**
  * The per-kind format of `metadata.name`. Whether a name is present at all, and labels,
  * annotations, namespace and owner references, are checked for every kind by the generic server
- * (libs/apiserver objectMetaRules), so they are not repeated here.
+ * (objectMetaRules.ts), so they are not repeated here.
  */
 export function validateObjectName(obj: ApiObject, rule: NameRule): FieldError[] {
   const name = obj.metadata?.name;
@@ -61,64 +62,6 @@ export function validateEnum(
   if (!value)
     return required ? [path.required(`supported values: ${supported.map((s) => `"${s}"`).join(", ")}`)] : [];
   return supported.includes(value) ? [] : [path.notSupported(value, supported)];
-}
-
-export function validateIPFamily(value: string | undefined, path: FieldPath, required = true): FieldError[] {
-  return validateEnum(value, ipFamilies, path, required);
-}
-
-/** A list of IP families: non-empty, each IPv4/IPv6, no family twice (dual stack at most). */
-export function validateIPFamilyList(families: readonly string[] | undefined, path: FieldPath): FieldError[] {
-  const list = families ?? [];
-  if (list.length === 0) return [path.required("at least one IP family is required")];
-  const errs: FieldError[] = [];
-  const seen = new Set<string>();
-  list.forEach((family, i) => {
-    errs.push(...validateIPFamily(family, path.index(i)));
-    if (seen.has(family)) errs.push(path.index(i).duplicate(family));
-    seen.add(family);
-  });
-  return errs;
-}
-
-/** A literal IP, optionally of a given family (`expected` undefined: any family). */
-export function validateIPLiteral(
-  value: string,
-  expected: string | undefined,
-  path: FieldPath,
-): FieldError[] {
-  const ip = parseIP(value);
-  if (!ip) return [path.invalid(value, "must be a valid IP address")];
-  if (expected !== undefined && isIPFamily(expected) && ip.family !== expected) {
-    return [path.invalid(value, `expected IP family ${expected} but got ${ip.family}`)];
-  }
-  return [];
-}
-
-/** A literal prefix (CIDR), optionally of a given family. */
-export function validatePrefixLiteral(
-  value: string,
-  expected: string | undefined,
-  path: FieldPath,
-): FieldError[] {
-  const p = parsePrefix(value);
-  if (!p) return [path.invalid(value, "must be a valid IP prefix (CIDR), e.g. 10.0.0.0/24")];
-  if (expected !== undefined && isIPFamily(expected) && p.family !== expected) {
-    return [path.invalid(value, `expected IP family ${expected} but got ${p.family}`)];
-  }
-  return [];
-}
-
-export const protocols = ["TCP", "UDP", "SCTP"] as const;
-
-export function validateProtocol(value: string | undefined, path: FieldPath): FieldError[] {
-  return validateEnum(value, protocols, path, false);
-}
-
-export function validatePortNumber(value: number | undefined, path: FieldPath): FieldError[] {
-  const n = value ?? 0;
-  if (Number.isInteger(n) && n >= 1 && n <= 65535) return [];
-  return [path.invalid(n, "must be between 1 and 65535, inclusive")];
 }
 
 /** `metav1.LabelSelector` in its proto JSON form (operator is a plain string there). */

@@ -1,0 +1,2 @@
+export * from "./networkFieldRules.js";
+export * from "./networkPolicy.js";
