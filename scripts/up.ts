@@ -73,8 +73,17 @@ async function waitForPorts(ports: number[], timeoutMs: number): Promise<boolean
   return true;
 }
 
+async function natsUrl(): Promise<string | undefined> {
+  if (process.env.NATS_URL) return process.env.NATS_URL;
+  return (await portAnswers(4222)) ? "nats://127.0.0.1:4222" : undefined;
+}
+
 async function main(): Promise<void> {
   const redis = await redisUrl();
+  const nats = await natsUrl();
+  const busEnv: Record<string, string> = nats
+    ? { NATS_URL: nats, METALBOND_BUS: "nats" }
+    : { METALBOND_BUS: "memory" };
   const storeText = redis
     ? `Redis at ${redis}`
     : "in-memory store (no Redis found: set REDIS_URL to use one)";
@@ -93,6 +102,13 @@ async function main(): Promise<void> {
       env: { ...storeEnv },
       ports: [7444, 7081],
       summary: "gRPC 127.0.0.1:7444 · Connect/HTTP 127.0.0.1:7081",
+    },
+    {
+      name: "metalbond",
+      entry: "services/metalbond/src/main.ts",
+      env: { ...busEnv },
+      ports: [4711, 4712],
+      summary: `gRPC 127.0.0.1:4711 · HTTP 127.0.0.1:4712 (/routes.json) on ${nats ? `NATS ${nats}` : "the in-process bus (no NATS found)"}`,
     },
     ...[1, 2].map((node) => ({
       name: `dpservice-${node}`,
