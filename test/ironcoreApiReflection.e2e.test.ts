@@ -2,6 +2,7 @@
 // imports nothing from @ironcore-ts/gen: every message and service it uses comes from the
 // descriptors the server sent over reflection.
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import {
   type DescMethodUnary,
   type DescService,
@@ -15,11 +16,16 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { type RunningIronCoreApi, startIronCoreApi } from "@ironcore-ts/ironcore-api";
 import { createLogger } from "@ironcore-ts/runtime";
-import { dependencyProblems, reflectionSession, registryFromReflection } from "@ironcore-ts/testing";
+import {
+  dependencyProblems,
+  reflectionSession,
+  registryFromReflection,
+  seedExamplesDir,
+} from "@ironcore-ts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-const networkYaml = new URL("../../shared/seed-examples/network.yaml", import.meta.url);
+const networkYaml = join(seedExamplesDir(), "network.yaml");
 
 const typedServices = [
   "ironcore.compute.v1alpha1.MachineClassService",
@@ -123,7 +129,7 @@ describe("ironcore-api reflection (e2e)", () => {
 
   it("creates the seed Network from its YAML and reads it back, using only reflected descriptors", async () => {
     const doc: unknown = parse(await readFile(networkYaml, "utf8"));
-    if (!isJsonObject(doc)) throw new Error(`${networkYaml.pathname} is not a YAML mapping`);
+    if (!isJsonObject(doc)) throw new Error(`${networkYaml} is not a YAML mapping`);
     const metadata = doc.metadata;
     const name = isJsonObject(metadata) ? metadata.name : undefined;
     expect(name).toBe("network-sample");

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedExamplesDir } from "@ironcore-ts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startTestServer, type TestServer } from "../testServer.js";
 
-const seedDir = "/work/shared/seed-examples";
+const seedDir = seedExamplesDir();
 const seedFiles = readdirSync(seedDir)
   .filter((f) => f.endsWith(".yaml"))
   .sort();

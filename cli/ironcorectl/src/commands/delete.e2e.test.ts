@@ -2,10 +2,11 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ResourceClient } from "@ironcore-ts/client";
+import { seedExamplesDir } from "@ironcore-ts/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testServer.js";
 
-const seedDir = "/work/shared/seed-examples";
+const seedDir = seedExamplesDir();
 const networkRef = { apiVersion: "networking.ironcore.dev/v1alpha1", kind: "Network" };
 const network = (name: string, ns: string, labels = "{}") =>
   `apiVersion: networking.ironcore.dev/v1alpha1\nkind: Network\nmetadata: {name: ${name}, namespace: ${ns}, labels: ${labels}}\n---\n`;
