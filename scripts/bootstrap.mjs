@@ -5,7 +5,7 @@
 // `pnpm run <script>`. It is plain ESM JavaScript on purpose: nothing else is installed yet.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -17,14 +17,18 @@ function say(msg) {
   process.stderr.write(`[bootstrap] ${msg}\n`);
 }
 
+// Scripts call `pnpm` by name (e.g. `check` runs `pnpm run lint`), so the pinned pnpm in .tools/
+// must be on their PATH too, not only on ours.
+const env = { ...process.env, PATH: `${join(toolsDir, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}` };
+
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...opts });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
 
 function capture(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8" });
+  const r = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env });
   return r.status === 0 ? r.stdout.trim() : null;
 }
 
