@@ -19,7 +19,10 @@ function say(msg) {
 
 // Scripts call `pnpm` by name (e.g. `check` runs `pnpm run lint`), so the pinned pnpm in .tools/
 // must be on their PATH too, not only on ours.
-const env = { ...process.env, PATH: `${join(toolsDir, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}` };
+const env = {
+  ...process.env,
+  PATH: `${join(toolsDir, "node_modules", ".bin")}${delimiter}${process.env.PATH ?? ""}`,
+};
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...opts });
