@@ -5,6 +5,7 @@
  * Network is Available with its providerID and every VirtualIP has its status.ip.
  *
  *   node --import tsx bench/apinetlet.ts [N=1000] [--concurrency 64]
+ *   BENCH_PROFILE=/tmp/prof node --import tsx bench/apinetlet.ts 400   (CPU profiles of the processes)
  *
  * Target (the issue): 2,000 objects (N = 1000) within 5 s on 2 cores.
  */
@@ -44,7 +45,11 @@ const isDone = (kind: string, obj: ApiObject & Status) =>
     : Boolean(obj.status?.ip);
 
 function startProcess(name: string, script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, script)], {
+  // BENCH_PROFILE=<dir>: a V8 CPU profile of each process goes there (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(root, script)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "inherit", "inherit"],
@@ -56,6 +61,9 @@ function startProcess(name: string, script: string, env: Record<string, string>)
 }
 
 let stopping = false;
+const benchStart = performance.now();
+/** Progress on stderr, so stdout stays the result. */
+const phase = (what: string) => console.error(`[${Math.round(performance.now() - benchStart)} ms] ${what}`);
 
 async function waitFor<T>(what: string, check: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -182,11 +190,14 @@ async function main(): Promise<void> {
       const res = await fetch(`http://127.0.0.1:${letHttp}/readyz`);
       if (!res.ok) throw new Error(`readyz ${res.status}`);
     });
+    phase("all three processes ready");
     // Warm-up: connections, JIT, Redis scripts, leader election.
     const warm = await createAndWait(client, "warmup", 20, 60_000);
     if (warm.timedOut) throw new Error(`warm-up did not finish (${warm.done}/${warm.total})`);
 
+    phase("warmed up; measuring");
     const r = await createAndWait(client, "bench", n, 300_000);
+    phase("measured");
     const result = {
       bench: "apinetlet",
       store: "redis",
@@ -225,6 +236,7 @@ async function main(): Promise<void> {
     }
     await redis.del(`apinetlet:leader:${apinetNamespace}`);
     redis.disconnect();
+    phase("stopped and cleaned up");
   }
 }
 

@@ -16,7 +16,6 @@
 
 import { type ChildProcess, spawn } from "node:child_process";
 import dgram from "node:dgram";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import {
   buildPacket,
@@ -263,16 +262,33 @@ function inProcess(): InProcessResult[] {
 // (b) two processes
 
 interface TwoProcessResult {
+  /** "pipeline", or "sockets-only" (the same processes forwarding datagrams without the pipeline). */
+  mode: string;
   frameBytes: number;
   seconds: number;
   sentPps: number;
   deliveredPps: number;
   lossPercent: number;
+  /** Steady-state CPU time per packet in node1 and node2 (µs), measured during the window. */
+  cpuPerPacketUs: number[];
+  /** What the slower node would forward with a core to itself: 1000 / max(cpuPerPacketUs). */
+  perCoreKpps: number;
   nodes: unknown[];
 }
 
 const here = fileURLToPath(import.meta.url);
 const benchNode = fileURLToPath(new URL("../services/dpservice/src/pipeline/benchNode.ts", import.meta.url));
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+    timer.unref();
+    p.then((v) => {
+      clearTimeout(timer);
+      resolve(v);
+    }, reject);
+  });
+}
 
 async function freeUdpPort(): Promise<number> {
   const s = dgram.createSocket("udp4");
@@ -282,11 +298,26 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-function startProcess(
-  script: string,
-  spec: unknown,
-): { child: ChildProcess; ready: Promise<Record<string, unknown>>; stats: Promise<unknown> } {
-  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(spec)], {
+interface Mark {
+  processed: number;
+  cpu: { user: number; system: number };
+}
+
+interface BenchChild {
+  child: ChildProcess;
+  ready: Promise<Record<string, unknown>>;
+  stats: Promise<unknown>;
+  /** Asks for a MARK snapshot (SIGUSR2) and resolves with it. */
+  mark(): Promise<Mark>;
+  /** Created at spawn, so an exit before anyone waits is not missed. */
+  exited: Promise<void>;
+}
+
+function startProcess(script: string, spec: unknown): BenchChild {
+  // --profile DIR: CPU profiles of the child processes (node --cpu-prof) land in DIR.
+  const profile = arg("--profile", "");
+  const flags = profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [];
+  const child = spawn(process.execPath, [...flags, "--import", "tsx", script, JSON.stringify(spec)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let buffer = "";
@@ -298,6 +329,7 @@ function startProcess(
   const stats = new Promise<unknown>((r) => {
     resolveStats = r;
   });
+  let resolveMark: (m: Mark) => void = () => {};
   child.stdout!.on("data", (chunk: Buffer) => {
     buffer += chunk.toString();
     let nl = buffer.indexOf("\n");
@@ -306,13 +338,28 @@ function startProcess(
       buffer = buffer.slice(nl + 1);
       if (line.startsWith("READY ")) resolveReady(JSON.parse(line.slice(6)) as Record<string, unknown>);
       if (line.startsWith("STATS ")) resolveStats(JSON.parse(line.slice(6)));
+      if (line.startsWith("MARK ")) resolveMark(JSON.parse(line.slice(5)) as Mark);
       nl = buffer.indexOf("\n");
     }
   });
-  return { child, ready, stats };
+  const mark = () =>
+    new Promise<Mark>((r) => {
+      resolveMark = r;
+      child.kill("SIGUSR2");
+    });
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", (code, signal) => {
+      if (code !== 0 && signal !== "SIGTERM") {
+        console.error(`${script} exited with ${code ?? signal}`);
+        process.exit(1);
+      }
+      resolve();
+    });
+  });
+  return { child, ready: withTimeout(ready, 120_000, "READY"), stats, mark, exited };
 }
 
-async function twoProcess(size: number, seconds: number): Promise<TwoProcessResult> {
+async function twoProcess(size: number, seconds: number, relay = false): Promise<TwoProcessResult> {
   const [f1, f2, v1, v2] = [
     await freeUdpPort(),
     await freeUdpPort(),
@@ -334,6 +381,7 @@ async function twoProcess(size: number, seconds: number): Promise<TwoProcessResu
     vmPortBase: v1,
     interfaces: [{ id: "vm1", vni: 100, vf: 0, ipv4: "10.0.0.1" }],
     routes: [{ vni: 100, cidr: "10.0.0.2/32", nextHop: "fc00:2::d000:1:0:1" }],
+    relay: relay ? { peerFabricPort: f2 } : undefined,
   });
   const node2 = startProcess(benchNode, {
     name: "bench-node2",
@@ -344,32 +392,43 @@ async function twoProcess(size: number, seconds: number): Promise<TwoProcessResu
     interfaces: [{ id: "vm2", vni: 100, vf: 0, ipv4: "10.0.0.2" }],
     routes: [{ vni: 100, cidr: "10.0.0.1/32", nextHop: "fc00:1::d000:1:0:1" }],
     machines: [{ vf: 0, host: "127.0.0.1", port: receiver.address().port }],
+    relay: relay ? { peerFabricPort: f1, machinePort: receiver.address().port } : undefined,
   });
   await Promise.all([node1.ready, node2.ready]);
   const sender = startProcess(here, { role: "sender", port: v1, size, seconds: seconds + 1 });
   await sender.ready;
   // Measure after a 1 s warm-up (JIT, flows set up), for `seconds`.
   await new Promise((r) => setTimeout(r, 1000));
+  const m0 = await Promise.all([node1.mark(), node2.mark()]);
   const r0 = received;
   const t0 = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const r1 = received;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m1 = await Promise.all([node1.mark(), node2.mark()]);
+  // Steady state per node: CPU microseconds per packet handled (receive, pipeline, send).
+  const cpuPerPacketUs = m1.map((m, i) => {
+    const cpu = m.cpu.user + m.cpu.system - (m0[i]!.cpu.user + m0[i]!.cpu.system);
+    return cpu / Math.max(1, m.processed - m0[i]!.processed);
+  });
   const senderStats = (await sender.stats) as { sent: number; seconds: number };
-  await once(sender.child, "exit");
+  await sender.exited;
   node1.child.kill("SIGTERM");
   node2.child.kill("SIGTERM");
   const nodes = await Promise.all([node1.stats, node2.stats]);
-  await Promise.all([once(node1.child, "exit"), once(node2.child, "exit")]);
+  await Promise.all([node1.exited, node2.exited]);
   receiver.close();
   const sentPps = senderStats.sent / senderStats.seconds;
   const deliveredPps = (r1 - r0) / wall;
   return {
+    mode: relay ? "sockets-only" : "pipeline",
     frameBytes: size,
     seconds: wall,
     sentPps,
     deliveredPps,
     lossPercent: Math.max(0, 100 * (1 - received / senderStats.sent)),
+    cpuPerPacketUs,
+    perCoreKpps: 1000 / Math.max(...cpuPerPacketUs),
     nodes,
   };
 }
@@ -444,11 +503,14 @@ async function main(): Promise<void> {
   if (doB) {
     const seconds = Number(arg("--seconds", "4"));
     out.twoProcess = [];
-    for (const size of [64, 1400]) out.twoProcess.push(await twoProcess(size, seconds));
+    for (const size of [64, 1400]) {
+      out.twoProcess.push(await twoProcess(size, seconds));
+      out.twoProcess.push(await twoProcess(size, seconds, true));
+    }
     console.log("\n(b) two dpservice processes over the UDP fabric (sender -> node1 -> node2 -> receiver)");
     for (const r of out.twoProcess) {
       console.log(
-        `  ${String(r.frameBytes).padStart(4)} B  delivered ${(r.deliveredPps / 1000).toFixed(0).padStart(4)} kpps  (offered ${(r.sentPps / 1000).toFixed(0)} kpps, loss ${r.lossPercent.toFixed(1)}%)`,
+        `  ${r.mode.padEnd(13)} ${String(r.frameBytes).padStart(4)} B  delivered ${(r.deliveredPps / 1000).toFixed(0).padStart(4)} kpps  (offered ${(r.sentPps / 1000).toFixed(0)} kpps, loss ${r.lossPercent.toFixed(1)}%)  node CPU ${r.cpuPerPacketUs.map((u) => u.toFixed(1)).join(" / ")} µs/pkt = ${r.perCoreKpps.toFixed(0)} kpps per core`,
       );
     }
   }
