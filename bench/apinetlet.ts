@@ -240,4 +240,11 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// The clients' shared HTTP/2 session (with keep-alive pings) would hold the process for minutes.
+await main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -104,6 +104,14 @@ async function main(): Promise<void> {
       summary: "gRPC 127.0.0.1:7444 · Connect/HTTP 127.0.0.1:7081",
     },
     {
+      name: "apinetlet",
+      entry: "services/apinetlet/src/main.ts",
+      // Redis, when there is one, carries its leader lease (safe to run replicas).
+      env: redis ? { REDIS_URL: redis } : {},
+      ports: [7450, 7451],
+      summary: "ironcore-api -> ironcore-net · health/metrics on HTTP 127.0.0.1:7451",
+    },
+    {
       name: "metalbond",
       entry: "services/metalbond/src/main.ts",
       env: { ...busEnv },
@@ -118,6 +126,9 @@ async function main(): Promise<void> {
         DPSERVICE_GRPC_PORT: String(1336 + node),
         DPSERVICE_HTTP_PORT: String(1379 + node),
         DPSERVICE_UNDERLAY_PREFIX: `fc00:${node}::/64`,
+        // Both nodes share this host: each its own fabric port, the other as its peer.
+        DPSERVICE_FABRIC_PORT: String(4789 + node),
+        DPSERVICE_FABRIC_PEERS: `fc00:${3 - node}::/64=127.0.0.1:${4789 + (3 - node)}`,
       },
       ports: [1336 + node, 1379 + node],
       summary: `dpdkironcore.v1 gRPC 127.0.0.1:${1336 + node} · HTTP 127.0.0.1:${1379 + node} (node${node}, underlay fc00:${node}::/64)`,

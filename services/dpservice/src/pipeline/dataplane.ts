@@ -8,6 +8,7 @@ import { buildArpProbe } from "./arpResponder.js";
 import { CoarseClock } from "./clock.js";
 import type { DataplaneConfig } from "./dataplaneConfig.js";
 import { DataplaneCounters } from "./dropCounters.js";
+import { Drop } from "./dropReasons.js";
 import { type FlowView, listFlows } from "./flowListing.js";
 import type { PacketSink } from "./packetSink.js";
 import { Pipeline } from "./pipeline.js";
@@ -61,8 +62,20 @@ export class Dataplane implements PacketSink {
       dhcp: { mtu: config.dhcpMtu, dns: config.dhcpDns },
       ipv6Overlay: config.ipv6Overlay,
     });
-    ports.onFrame = (vfIndex, frame) => this.pipeline.fromVf(vfIndex, frame);
-    fabric.onPacket = (packet) => this.pipeline.fromFabric(packet);
+    ports.onFrame = (vfIndex, frame) => {
+      try {
+        this.pipeline.fromVf(vfIndex, frame);
+      } catch (err) {
+        this.internalError(err);
+      }
+    };
+    fabric.onPacket = (packet) => {
+      try {
+        this.pipeline.fromFabric(packet);
+      } catch (err) {
+        this.internalError(err);
+      }
+    };
   }
 
   static async start(options: StartDataplaneOptions): Promise<Dataplane> {
@@ -117,6 +130,18 @@ export class Dataplane implements PacketSink {
       "dataplane started",
     );
     return dataplane;
+  }
+
+  private lastErrorLog = 0;
+
+  /** A bug in a stage must not take the node down: count, log (at most once a second), go on. */
+  private internalError(err: unknown): void {
+    this.pipeline.drop(Drop.internalError, -1);
+    const now = Date.now();
+    if (now - this.lastErrorLog >= 1000) {
+      this.lastErrorLog = now;
+      this.logger?.error({ err }, "packet pipeline error; packet dropped");
+    }
   }
 
   private startTimers(): void {

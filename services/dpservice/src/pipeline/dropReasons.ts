@@ -58,6 +58,8 @@ export const PIPELINE_DROP_REASONS = [
   "port-not-attached",
   /** Outer destination's /64 has no known fabric endpoint. */
   "fabric-no-endpoint",
+  /** The pipeline threw (a bug): the packet is dropped, the process goes on. */
+  "internal-error",
 ] as const;
 
 export type PipelineDropReason = (typeof PIPELINE_DROP_REASONS)[number];

@@ -1,5 +1,6 @@
-import { createLogger } from "@ironcore-ts/runtime";
+import { createLogger, EnvConfig } from "@ironcore-ts/runtime";
 import { parseNodeUnderlay } from "../config.js";
+import { loadDataplaneConfig } from "../pipeline/index.js";
 import { type RunningDpservice, startDpservice } from "../startDpservice.js";
 import { consecutivePciAddresses } from "../state/pciAddress.js";
 import { DpdkTestClient, t } from "./dpdkTestClient.js";
@@ -29,6 +30,8 @@ export async function startTestDpservice(options: { initialize?: boolean; withVm
     hostUnderlay: parseNodeUnderlay("test", NODE_UNDERLAY),
     vfNames: VFS,
     shutdownTimeoutMs: 1000,
+    // Several nodes run in one test process: every one gets its own (free) fabric port.
+    dataplane: { ...loadDataplaneConfig(new EnvConfig({}), "test"), fabricPort: 0 },
   });
   const client = new DpdkTestClient(service.grpcPort);
   if (options.initialize ?? true) await client.call("initialize", {});
