@@ -53,7 +53,6 @@ import {
   addFinalizer,
   createOrGet,
   deleteObject,
-  deleteObjects,
   hasFinalizer,
   jsonEqual,
   keyOf,
@@ -62,7 +61,8 @@ import {
   removeFinalizer,
   requeueOnRace,
 } from "./objects.js";
-import { originKey, originLabels, originMetadata, originOf } from "./originMetadata.js";
+import { originKey, originLabels, originMetadata } from "./originMetadata.js";
+import { deleteStaleApinetObjects } from "./staleApinetObjects.js";
 
 /** The address of an Allocated single-address prefix (`10.0.0.5/32` -> `10.0.0.5`). */
 function prefixAddress(prefix: string): string {
@@ -329,18 +329,16 @@ export function loadBalancerReconciler(ctx: ApinetletContext): Controller {
     reconcile: requeueOnRace(async (key, _signal, log) => {
       const lb = latest(ctx, ironcoreRefs.LoadBalancer, ic.loadBalancers.get(key));
       if (lb && !isHandled(settings, lb)) return;
-      const isStale = (a: ApinetLoadBalancerObject | ApinetLoadBalancerRoutingObject) =>
-        originOf("loadbalancer", a)?.uid !== lb?.metadata.uid;
-      const staleRoutings = an.loadBalancerRoutings.byIndex(indexes.origin, key).filter(isStale);
-      const staleLBs = an.loadBalancers.byIndex(indexes.origin, key).filter(isStale);
-      if (staleRoutings.length + staleLBs.length > 0) {
-        await deleteObjects(ctx.apinet, apinetRefs.LoadBalancerRouting, staleRoutings);
-        await deleteObjects(ctx.apinet, apinetRefs.LoadBalancer, staleLBs);
-        log.info(
-          { apinet: staleLBs.map((s) => s.metadata.name) },
-          "deleted apinet load balancers whose load balancer is gone",
-        );
-      }
+      await deleteStaleApinetObjects(
+        ctx.apinet,
+        { kind: "loadbalancer", key, uid: lb?.metadata.uid },
+        [
+          { informer: an.loadBalancerRoutings, ref: apinetRefs.LoadBalancerRouting },
+          { informer: an.loadBalancers, ref: apinetRefs.LoadBalancer },
+        ],
+        log,
+        "apinet load balancers whose load balancer is gone",
+      );
       if (!lb || isDeleting(lb)) allocation.forget(waiterId(key));
       if (!lb) return;
       if (isDeleting(lb)) return finalize(lb, log);

@@ -41,7 +41,6 @@ import {
   addFinalizer,
   createOrGet,
   deleteObject,
-  deleteObjects,
   hasFinalizer,
   jsonEqual,
   keyOf,
@@ -50,7 +49,8 @@ import {
   removeFinalizer,
   requeueOnRace,
 } from "./objects.js";
-import { originKey, originMetadata, originOf } from "./originMetadata.js";
+import { originKey, originMetadata } from "./originMetadata.js";
+import { deleteStaleApinetObjects } from "./staleApinetObjects.js";
 
 export const defaultPortsPerNetworkInterface = 2048;
 export const autoscalerMinPublicIPs = 1;
@@ -199,18 +199,16 @@ export function natGatewayReconciler(ctx: ApinetletContext): Controller {
     reconcile: requeueOnRace(async (key, _signal, log) => {
       const gw = latest(ctx, ironcoreRefs.NATGateway, ic.natGateways.get(key));
       if (gw && !isHandled(settings, gw)) return;
-      const isStale = (a: ApinetNATGatewayObject | ApinetNATGatewayAutoscalerObject) =>
-        originOf("natgateway", a)?.uid !== gw?.metadata.uid;
-      const staleAutoscalers = an.natGatewayAutoscalers.byIndex(indexes.origin, key).filter(isStale);
-      const staleGateways = an.natGateways.byIndex(indexes.origin, key).filter(isStale);
-      if (staleAutoscalers.length + staleGateways.length > 0) {
-        await deleteObjects(ctx.apinet, apinetRefs.NATGatewayAutoscaler, staleAutoscalers);
-        await deleteObjects(ctx.apinet, apinetRefs.NATGateway, staleGateways);
-        log.info(
-          { apinet: staleGateways.map((s) => s.metadata.name) },
-          "deleted apinet NAT gateways whose NAT gateway is gone",
-        );
-      }
+      await deleteStaleApinetObjects(
+        ctx.apinet,
+        { kind: "natgateway", key, uid: gw?.metadata.uid },
+        [
+          { informer: an.natGatewayAutoscalers, ref: apinetRefs.NATGatewayAutoscaler },
+          { informer: an.natGateways, ref: apinetRefs.NATGateway },
+        ],
+        log,
+        "apinet NAT gateways whose NAT gateway is gone",
+      );
       if (!gw || isDeleting(gw)) allocation.forget(waiterId(key));
       if (!gw) return;
       if (isDeleting(gw)) return finalize(gw, log);

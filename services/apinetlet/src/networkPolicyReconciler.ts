@@ -73,7 +73,6 @@ import {
   addFinalizer,
   createOrGet,
   deleteObject,
-  deleteObjects,
   hasFinalizer,
   jsonEqual,
   keyOf,
@@ -84,6 +83,7 @@ import {
   unique,
 } from "./objects.js";
 import { type OriginKind, originKey, originMetadata, originOf } from "./originMetadata.js";
+import { deleteStaleApinetObjects } from "./staleApinetObjects.js";
 
 export const policyPriority = 1000;
 export const appliedConditionType = "Applied";
@@ -432,18 +432,16 @@ export function networkPolicyReconciler(ctx: ApinetletContext): Controller {
     reconcile: requeueOnRace(async (key, _signal, log) => {
       const policy = latest(ctx, ironcoreRefs.NetworkPolicy, ic.networkPolicies.get(key));
       if (policy && !isHandled(settings, policy)) return;
-      const isStale = (a: ApinetNetworkPolicyObject | ApinetNetworkPolicyRuleObject) =>
-        originOf("networkpolicy", a)?.uid !== policy?.metadata.uid;
-      const staleRules = an.networkPolicyRules.byIndex(indexes.origin, key).filter(isStale);
-      const stalePolicies = an.networkPolicies.byIndex(indexes.origin, key).filter(isStale);
-      if (staleRules.length + stalePolicies.length > 0) {
-        await deleteObjects(ctx.apinet, apinetRefs.NetworkPolicyRule, staleRules);
-        await deleteObjects(ctx.apinet, apinetRefs.NetworkPolicy, stalePolicies);
-        log.info(
-          { apinet: stalePolicies.map((s) => s.metadata.name) },
-          "deleted apinet network policies whose policy is gone",
-        );
-      }
+      await deleteStaleApinetObjects(
+        ctx.apinet,
+        { kind: "networkpolicy", key, uid: policy?.metadata.uid },
+        [
+          { informer: an.networkPolicyRules, ref: apinetRefs.NetworkPolicyRule },
+          { informer: an.networkPolicies, ref: apinetRefs.NetworkPolicy },
+        ],
+        log,
+        "apinet network policies whose policy is gone",
+      );
       if (!policy) return;
       if (isDeleting(policy)) return finalize(policy, log);
       return apply(policy, log);
